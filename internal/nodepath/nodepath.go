@@ -1,0 +1,76 @@
+// Package nodepath names every node of a job's ZooKeeper tree, as ElasticJob-Lite 3.0.4 lays it
+// out (reference §1.3). Paths are relative to the namespace: "/{job}/...".
+package nodepath
+
+import (
+	"strconv"
+	"strings"
+)
+
+// Job is the job's root; its data is the job class name.
+func Job(job string) string { return "/" + job }
+
+func Config(job string) string              { return Job(job) + "/config" }
+func Servers(job string) string             { return Job(job) + "/servers" }
+func Server(job, ip string) string          { return Servers(job) + "/" + ip }
+func Instances(job string) string           { return Job(job) + "/instances" }
+func Instance(job, id string) string        { return Instances(job) + "/" + id }
+func Triggers(job string) string            { return Job(job) + "/trigger" }
+func Trigger(job, instanceID string) string { return Triggers(job) + "/" + instanceID }
+func SystemTime(job string) string          { return Job(job) + "/systemTime/current" }
+
+// Leader election and resharding flags.
+func Leader(job string) string                 { return Job(job) + "/leader" }
+func LeaderElectionInstance(job string) string { return Leader(job) + "/election/instance" }
+func LeaderElectionLatch(job string) string    { return Leader(job) + "/election/latch" }
+func ShardingNecessary(job string) string      { return Leader(job) + "/sharding/necessary" }
+func ShardingProcessing(job string) string     { return Leader(job) + "/sharding/processing" }
+func FailoverItems(job string) string          { return Leader(job) + "/failover/items" }
+func FailoverItem(job string, item int) string { return FailoverItems(job) + "/" + strconv.Itoa(item) }
+func FailoverLatch(job string) string          { return Leader(job) + "/failover/latch" }
+
+// Sharding items and their state nodes.
+func Sharding(job string) string                  { return Job(job) + "/sharding" }
+func Item(job string, item int) string            { return Sharding(job) + "/" + strconv.Itoa(item) }
+func ItemInstance(job string, item int) string    { return Item(job, item) + "/instance" }
+func ItemRunning(job string, item int) string     { return Item(job, item) + "/running" }
+func ItemMisfire(job string, item int) string     { return Item(job, item) + "/misfire" }
+func ItemDisabled(job string, item int) string    { return Item(job, item) + "/disabled" }
+func ItemFailover(job string, item int) string    { return Item(job, item) + "/failover" }
+func ItemFailovering(job string, item int) string { return Item(job, item) + "/failovering" }
+
+// Distribute-once barriers.
+func GuaranteeStarted(job string) string { return Job(job) + "/guarantee/started" }
+func GuaranteeStartedItem(job string, item int) string {
+	return GuaranteeStarted(job) + "/" + strconv.Itoa(item)
+}
+func GuaranteeCompleted(job string) string { return Job(job) + "/guarantee/completed" }
+func GuaranteeCompletedItem(job string, item int) string {
+	return GuaranteeCompleted(job) + "/" + strconv.Itoa(item)
+}
+func GuaranteeStartedLatch(job string) string   { return Job(job) + "/guarantee/started-latch" }
+func GuaranteeCompletedLatch(job string) string { return Job(job) + "/guarantee/completed-latch" }
+
+// Split returns the job name and the rest of a namespace-relative path:
+// "/myJob/sharding/0/running" -> ("myJob", "sharding/0/running"). The rest is empty for the job
+// root itself.
+func Split(path string) (job, rest string) {
+	p := strings.TrimPrefix(path, "/")
+	job, rest, _ = strings.Cut(p, "/")
+	return job, rest
+}
+
+// ParseItem reads an item number from a child name of sharding/, leader/failover/items or
+// guarantee/*; ok is false for anything that is not a non-negative decimal int (foreign data).
+func ParseItem(name string) (item int, ok bool) {
+	if name == "" || (len(name) > 1 && name[0] == '0') {
+		return 0, false
+	}
+	for i := 0; i < len(name); i++ {
+		if name[i] < '0' || name[i] > '9' {
+			return 0, false
+		}
+	}
+	n, err := strconv.Atoi(name)
+	return n, err == nil
+}
