@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/elasticjob-go/elasticjob/internal/jobprops"
 )
 
 // emailHandler is EMAIL: an HTML mail through an SMTP server.
@@ -28,33 +30,33 @@ type emailHandler struct {
 func newEmail(props map[string]string, log *slog.Logger) (Handler, error) {
 	h := &emailHandler{log: log, timeout: sendTimeout}
 	var err error
-	if h.host, err = required(props, "email.host"); err != nil {
+	if h.host, err = jobprops.Required(props, "email.host"); err != nil {
 		return nil, err
 	}
 	h.host = strings.TrimSpace(h.host)
-	if _, err = required(props, "email.port"); err != nil {
+	if _, err = jobprops.Required(props, "email.port"); err != nil {
 		return nil, err
 	}
-	if h.port, err = positiveInt(props, "email.port", 0); err != nil {
+	if h.port, err = jobprops.PositiveInt(props, "email.port", 0); err != nil {
 		return nil, err
 	}
 	if h.port > 65535 {
 		return nil, fmt.Errorf("email.port: %q is not a TCP port", props["email.port"])
 	}
-	if h.username, err = required(props, "email.username"); err != nil {
+	if h.username, err = jobprops.Required(props, "email.username"); err != nil {
 		return nil, err
 	}
-	if h.password, err = required(props, "email.password"); err != nil {
+	if h.password, err = jobprops.Required(props, "email.password"); err != nil {
 		return nil, err
 	}
-	from, err := required(props, "email.from")
+	from, err := jobprops.Required(props, "email.from")
 	if err != nil {
 		return nil, err
 	}
 	if h.from, err = mail.ParseAddress(from); err != nil {
 		return nil, fmt.Errorf("email.from: %q: %w", from, err)
 	}
-	if _, err = required(props, "email.to"); err != nil {
+	if _, err = jobprops.Required(props, "email.to"); err != nil {
 		return nil, err
 	}
 	if h.to, err = addressList(props, "email.to"); err != nil {
@@ -66,10 +68,10 @@ func newEmail(props map[string]string, log *slog.Logger) (Handler, error) {
 	if h.bcc, err = addressList(props, "email.bcc"); err != nil {
 		return nil, err
 	}
-	if h.useSSL, err = boolean(props, "email.useSsl", true); err != nil {
+	if h.useSSL, err = jobprops.Bool(props, "email.useSsl", true); err != nil {
 		return nil, err
 	}
-	if h.debug, err = boolean(props, "email.debug", false); err != nil {
+	if h.debug, err = jobprops.Bool(props, "email.debug", false); err != nil {
 		return nil, err
 	}
 	h.subject = props["email.subject"]

@@ -10,8 +10,10 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
-	"github.com/elasticjob-go/elasticjob/internal/jobtype"
+	"github.com/elasticjob-go/elasticjob/internal/httpclient"
+	"github.com/elasticjob-go/elasticjob/internal/jobprops"
 )
 
 // webhook posts text messages to a chat robot (WeChat Work, DingTalk) that answers
@@ -26,7 +28,7 @@ type webhook struct {
 // newWebhook reads the webhook URL and the two timeouts under prefix (wechat., dingtalk.).
 func newWebhook(kind string, props map[string]string, log *slog.Logger) (*webhook, error) {
 	key := kind + ".webhook"
-	raw, err := required(props, key)
+	raw, err := jobprops.Required(props, key)
 	if err != nil {
 		return nil, err
 	}
@@ -35,15 +37,15 @@ func newWebhook(kind string, props map[string]string, log *slog.Logger) (*webhoo
 		// The value is not echoed: its query holds the robot's key.
 		return nil, fmt.Errorf("%s: not an absolute http or https URL", key)
 	}
-	connect, err := millis(props, kind+".connectTimeoutMilliseconds", 3000)
+	connect, err := jobprops.Millis(props, kind+".connectTimeoutMilliseconds", 3000*time.Millisecond)
 	if err != nil {
 		return nil, err
 	}
-	read, err := millis(props, kind+".readTimeoutMilliseconds", 5000)
+	read, err := jobprops.Millis(props, kind+".readTimeoutMilliseconds", 5000*time.Millisecond)
 	if err != nil {
 		return nil, err
 	}
-	return &webhook{kind: kind, url: u, client: jobtype.NewHTTPClient(connect, read), log: log}, nil
+	return &webhook{kind: kind, url: u, client: httpclient.New(connect, read), log: log}, nil
 }
 
 // notify posts content to target (the webhook URL, possibly signed) and logs the outcome,

@@ -12,6 +12,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/elasticjob-go/elasticjob/internal/httpclient"
+	"github.com/elasticjob-go/elasticjob/internal/jobprops"
+
 	"github.com/elasticjob-go/elasticjob/internal/jobapi"
 	"github.com/elasticjob-go/elasticjob/internal/nodedata"
 )
@@ -47,7 +50,7 @@ type HTTPJob struct {
 
 // HTTP builds an HTTP job from the job props.
 func HTTP(props map[string]string) (*HTTPJob, error) {
-	rawURL, err := required(props, HTTPURIKey)
+	rawURL, err := jobprops.Required(props, HTTPURIKey)
 	if err != nil {
 		return nil, err
 	}
@@ -56,7 +59,7 @@ func HTTP(props map[string]string) (*HTTPJob, error) {
 		// The value is not echoed: a URI may carry credentials.
 		return nil, fmt.Errorf("%s: not an absolute http or https URL", HTTPURIKey)
 	}
-	method, err := required(props, HTTPMethodKey)
+	method, err := jobprops.Required(props, HTTPMethodKey)
 	if err != nil {
 		return nil, err
 	}
@@ -64,11 +67,11 @@ func HTTP(props map[string]string) (*HTTPJob, error) {
 	if !slices.Contains(httpMethods, method) {
 		return nil, fmt.Errorf("%s: %q: want one of %s", HTTPMethodKey, props[HTTPMethodKey], strings.Join(httpMethods, ", "))
 	}
-	connect, err := millis(props, HTTPConnectTimeoutKey, 3000*time.Millisecond)
+	connect, err := jobprops.Millis(props, HTTPConnectTimeoutKey, 3000*time.Millisecond)
 	if err != nil {
 		return nil, err
 	}
-	read, err := millis(props, HTTPReadTimeoutKey, 5000*time.Millisecond)
+	read, err := jobprops.Millis(props, HTTPReadTimeoutKey, 5000*time.Millisecond)
 	if err != nil {
 		return nil, err
 	}
@@ -77,7 +80,7 @@ func HTTP(props map[string]string) (*HTTPJob, error) {
 		method:      method,
 		data:        props[HTTPDataKey],
 		contentType: props[HTTPContentTypeKey],
-		client:      NewHTTPClient(connect, read),
+		client:      httpclient.New(connect, read),
 		Log:         slog.Default(),
 	}, nil
 }

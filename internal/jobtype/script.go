@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/elasticjob-go/elasticjob/internal/jobprops"
+
 	"github.com/elasticjob-go/elasticjob/internal/jobapi"
 	"github.com/elasticjob-go/elasticjob/internal/nodedata"
 )
@@ -28,7 +30,7 @@ type ScriptJob struct {
 
 // Script builds a script job from the job props.
 func Script(props map[string]string) (*ScriptJob, error) {
-	line, err := required(props, ScriptCommandLineKey)
+	line, err := jobprops.Required(props, ScriptCommandLineKey)
 	if err != nil {
 		return nil, err
 	}

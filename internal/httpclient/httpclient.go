@@ -1,4 +1,6 @@
-package jobtype
+// Package httpclient builds the HTTP client of HTTP jobs and webhook error handlers: Java
+// HttpURLConnection-style connect and read timeouts.
+package httpclient
 
 import (
 	"context"
@@ -7,11 +9,11 @@ import (
 	"time"
 )
 
-// NewHTTPClient returns a client with Java HttpURLConnection-style timeouts: connect bounds
+// New returns a client with Java HttpURLConnection-style timeouts: connect bounds
 // the TCP connect, read bounds every wait for data from the server (TLS handshake, response
 // head, each read of the body) rather than the whole exchange. Connections are not kept
 // alive: jobs and notifications are sparse, and no goroutine outlives a request.
-func NewHTTPClient(connect, read time.Duration) *http.Client {
+func New(connect, read time.Duration) *http.Client {
 	dialer := &net.Dialer{Timeout: connect}
 	return &http.Client{Transport: &http.Transport{
 		Proxy: http.ProxyFromEnvironment,
