@@ -4,11 +4,19 @@
 // subtree and the connection states the engine reacts to. The same code serves a real ZooKeeper
 // (Connect) and the in-memory embedded registry (NewEmbedded).
 //
-// SKELETON: signatures are the contract; bodies are being written.
+// Caches keep their subtree current with ZooKeeper's one-shot watches, re-armed on every event:
+// a data watch and a child watch on every cached node. ZooKeeper 3.6+ persistent recursive
+// watches (which Curator 5's CuratorCache uses) would need fewer requests, but go-zookeeper
+// v1.0.4 cannot send AddWatch, so we re-arm one-shot watches; they work on every server version.
+//
+// Concurrency: every watch and session event arrives through one callback on the client's
+// goroutine and is queued, never handled there. A small bounded pool of dispatcher goroutines per
+// Center (started on demand, gone when idle) runs one mailbox per cache, whose events reach its
+// Handler serially and in order; one more goroutine delivers the connection states, in order.
+// Thousands of caches cost memory, not goroutines.
 package reg
 
 import (
-	"context"
 	"log/slog"
 	"time"
 )
@@ -64,7 +72,11 @@ type Event struct {
 	OldData string // previous data (EventChanged, EventDeleted)
 }
 
-// Handler receives the events of one cache, one at a time and in order.
+// Handler receives the events of one cache, one at a time and in order, on one of the Center's
+// dispatcher goroutines (never on the ZooKeeper client's). It may call the Center (reads,
+// writes, Txn, Lock, Watch, Cache methods) but not Center.Close. Handlers of all caches share
+// a few goroutines: one that blocks long (waiting for a lock, say) delays other caches' events
+// once all of them are blocked; hand long work off.
 type Handler func(Event)
 
 // Op is one operation of a transaction.
@@ -84,91 +96,3 @@ const (
 	OpDelete                            // delete; the node must exist and have no children
 	OpCheck                             // the node must exist
 )
-
-// Center is a registry center: one session, shared by every job of the process.
-type Center struct{}
-
-// Connect opens a ZooKeeper session, waiting for the first connection as long as the retry
-// settings allow (ElasticJob: maxSleepTime × maxRetries); the error names the servers.
-func Connect(ctx context.Context, cfg Config) (*Center, error) { panic("reg: not implemented") }
-
-// NewEmbedded returns a registry center on a fresh in-memory server: the embedded registry,
-// for one process.
-func NewEmbedded(cfg Config) (*Center, error) { panic("reg: not implemented") }
-
-// Get reads a node directly from the server. A missing node is an error for which
-// errors.Is(err, ErrNoNode) holds.
-func (c *Center) Get(path string) (string, error) { panic("reg: not implemented") }
-
-// Exists says whether a node exists, asking the server.
-func (c *Center) Exists(path string) (bool, error) { panic("reg: not implemented") }
-
-// Children lists a node's children in reverse Java string order; a missing node has none.
-func (c *Center) Children(path string) ([]string, error) { panic("reg: not implemented") }
-
-// Persist creates a persistent node (and missing parents), or updates it when it exists.
-func (c *Center) Persist(path, value string) error { panic("reg: not implemented") }
-
-// CreateIfAbsent creates a persistent node (and missing parents) unless it exists.
-func (c *Center) CreateIfAbsent(path, value string) (created bool, err error) {
-	panic("reg: not implemented")
-}
-
-// Update sets an existing node's data: check and set in one transaction.
-func (c *Center) Update(path, value string) error { panic("reg: not implemented") }
-
-// PersistEphemeral deletes the node (recursively) if present, then creates it ephemeral with
-// missing parents persistent: ElasticJob's persistEphemeral.
-func (c *Center) PersistEphemeral(path, value string) error { panic("reg: not implemented") }
-
-// CreateEphemeral creates an ephemeral node (missing parents persistent); ErrNodeExists when
-// it exists.
-func (c *Center) CreateEphemeral(path, value string) error { panic("reg: not implemented") }
-
-// CreateSequential creates a sequential node under path's parent with path as prefix and returns
-// the created path.
-func (c *Center) CreateSequential(path, value string, ephemeral bool) (string, error) {
-	panic("reg: not implemented")
-}
-
-// Remove deletes a node and everything below it; a missing node is not an error.
-func (c *Center) Remove(path string) error { panic("reg: not implemented") }
-
-// Txn runs ops atomically, preceded by a check that the namespace root exists, as ElasticJob's
-// executeInTransaction does.
-func (c *Center) Txn(ops ...Op) error { panic("reg: not implemented") }
-
-// RegistryTime persists path with empty data and returns its modification time: the registry's
-// clock, for maxTimeDiffSeconds.
-func (c *Center) RegistryTime(path string) (time.Time, error) { panic("reg: not implemented") }
-
-// Lock takes the lock at latchPath with Curator's LeaderLatch protocol, so that Go and Java
-// instances exclude each other. It returns when held or when ctx ends; unlock releases it.
-func (c *Center) Lock(ctx context.Context, latchPath string) (unlock func(), err error) {
-	panic("reg: not implemented")
-}
-
-// Watch loads the subtree at root into a cache and keeps it current; h receives every change
-// after the load, serially and in order. Watch returns once the load is complete.
-func (c *Center) Watch(root string, h Handler) (*Cache, error) { panic("reg: not implemented") }
-
-// OnState registers fn for connection state changes, delivered in order; remove unregisters.
-func (c *Center) OnState(fn func(State)) (remove func()) { panic("reg: not implemented") }
-
-// SessionID is the current session's id.
-func (c *Center) SessionID() int64 { panic("reg: not implemented") }
-
-// Close ends the session (ephemeral nodes go at once) and stops every cache.
-func (c *Center) Close() error { panic("reg: not implemented") }
-
-// Cache is the local copy of one subtree.
-type Cache struct{}
-
-// Get returns a cached node's data.
-func (c *Cache) Get(path string) (string, bool) { panic("reg: not implemented") }
-
-// Children lists a cached node's children in reverse Java string order.
-func (c *Cache) Children(path string) []string { panic("reg: not implemented") }
-
-// Close stops maintaining the cache and delivering its events.
-func (c *Cache) Close() { panic("reg: not implemented") }

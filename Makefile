@@ -1,0 +1,38 @@
+# make test: what CI runs (.ci/run). See README.md, "Testing".
+GO ?= go
+PKGS ?= ./...
+TESTFLAGS ?=
+export PKGS TESTFLAGS
+
+# make zk-up keeps its servers here between runs (gitignored).
+ZK_DIR := $(CURDIR)/.zk
+
+.PHONY: test vet fmt zk-up zk-down
+
+test:
+	bash scripts/test.sh
+
+# The quickstart service (examples/quickstart) on the embedded registry, run from its own
+# directory so that its application.yaml is found; Ctrl-C stops it.
+.PHONY: run
+run:
+	cd examples/quickstart && $(GO) run .
+
+vet:
+	$(GO) vet $(PKGS)
+
+fmt:
+	@files=$$(gofmt -l .); if [ -n "$$files" ]; then echo "gofmt would change:"; echo "$$files"; exit 1; fi
+
+# Start a standalone server and an ensemble for running `go test` by hand; prints the exports:
+#   eval "$(make -s zk-up)"
+zk-up:
+	@bash scripts/zookeeper.sh install
+	@bash scripts/zookeeper.sh start-standalone $(ZK_DIR)/standalone
+	@bash scripts/zookeeper.sh start-ensemble $(ZK_DIR)/ensemble
+	@echo "export ZK_SERVERS=$$(cat $(ZK_DIR)/standalone/servers) ZK_ENSEMBLE=$$(cat $(ZK_DIR)/ensemble/ensemble) ZK_ENSEMBLE_DIR=$(ZK_DIR)/ensemble"
+
+zk-down:
+	@bash scripts/zookeeper.sh stop $(ZK_DIR)/standalone
+	@bash scripts/zookeeper.sh stop $(ZK_DIR)/ensemble
+	@rm -rf $(ZK_DIR)

@@ -1,0 +1,248 @@
+package autoconfig
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/elasticjob-go/elasticjob/starter"
+)
+
+const orderSyncClass = "example.com/shop/jobs.OrderSync"
+
+// inTempDir runs the test in a fresh working directory holding files, with no
+// ELASTICJOB_CONFIG.
+func inTempDir(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Chdir(dir)
+	t.Setenv(ConfigEnv, "")
+	return dir
+}
+
+func orderSync(settings map[string]string) starter.JobDefinition {
+	return starter.JobDefinition{Name: "orderSync", Class: orderSyncClass, Settings: settings, Job: &recordingJob{}}
+}
+
+// Later sources win key by key, props entry by props entry: defaults < directive < YAML <
+// environment.
+func TestPrecedence(t *testing.T) {
+	inTempDir(t, map[string]string{"application.yaml": `
+server: {port: 8080} # the application's own keys are not ours
+elasticjob:
+  regCenter:
+    namespace: fromYaml
+    maxRetries: 5
+  jobs:
+    orderSync:
+      jobParameter: yaml
+      description: yaml
+      props: {b: yaml, c: yaml}
+`})
+	t.Setenv("ELASTICJOB_JOBS_ORDERSYNC_DESCRIPTION", "env")
+	t.Setenv("ELASTICJOB_JOBS_ORDER_SYNC_PROPS_C", "env")
+	t.Setenv("elasticjob_regcenter_namespace", "fromEnv")
+	props, err := load([]starter.JobDefinition{orderSync(map[string]string{
+		"cron": "0/5 * * * * ?", "shardingTotalCount": "3", "jobParameter": "directive",
+		"description": "directive", "failover": "true", "props.a": "directive", "props.b": "directive",
+	})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := JobProperties{
+		ElasticJobClass: orderSyncClass, Cron: "0/5 * * * * ?", ShardingTotalCount: 3,
+		JobParameter: "yaml", Description: "env", Failover: true,
+		MonitorExecution: true, Misfire: true, MaxTimeDiffSeconds: -1, ReconcileIntervalMinutes: 10,
+		Props: map[string]string{"a": "directive", "b": "yaml", "c": "env"},
+	}
+	if got := props.Jobs["orderSync"]; !reflect.DeepEqual(got, want) {
+		t.Fatalf("orderSync:\n got %+v\nwant %+v", got, want)
+	}
+	wantReg := RegCenterProperties{Namespace: "fromEnv", SessionTimeoutMilliseconds: 60000, ConnectionTimeoutMilliseconds: 15000,
+		BaseSleepTimeMilliseconds: 1000, MaxSleepTimeMilliseconds: 3000, MaxRetries: 5}
+	if props.RegCenter != wantReg {
+		t.Fatalf("regCenter:\n got %+v\nwant %+v", props.RegCenter, wantReg)
+	}
+	if len(props.Jobs) != 1 {
+		t.Fatalf("jobs %v", props.Jobs)
+	}
+}
+
+// A job declared by a directive with nothing else gets the builder defaults.
+func TestBuilderDefaults(t *testing.T) {
+	inTempDir(t, nil)
+	props, err := load([]starter.JobDefinition{orderSync(nil)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := props.Jobs["orderSync"].Configuration("orderSync")
+	want := starter.NewJobConfiguration("orderSync", 1)
+	want.Props = map[string]string{}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("\n got %+v\nwant %+v", got, want)
+	}
+}
+
+// Spring's kebab-case spelling binds like camelCase; environment names ignore case, '-' and
+// '_', for keys and for job names.
+func TestKebabCaseAndEnvironmentSpelling(t *testing.T) {
+	inTempDir(t, map[string]string{"application.yml": `
+elasticjob:
+  reg-center:
+    server-lists: 127.0.0.1:2181
+    session-timeout-milliseconds: 5000
+  jobs:
+    nightly-backup:
+      elastic-job-type: SCRIPT
+      cron: 0 0 2 * * ?
+      time-zone: GMT+08:00
+      sharding-total-count: 2
+      monitor-execution: false
+      job-listener-types: a, b
+      job-executor-thread-pool-size-provider-type: SINGLE_THREAD
+      props:
+        script.command.line: /opt/backup.sh
+        script:
+          extra: 1
+  tracing: {type: RDB, include-job-names: [nightly-backup]}
+  dump: {enabled: true, port: 9888}
+`})
+	t.Setenv("ELASTICJOB_JOBS_NIGHTLY_BACKUP_MISFIRE", "FALSE")
+	t.Setenv("ELASTICJOB_REG_CENTER_MAX_RETRIES", "7")
+	props, err := load(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := JobProperties{
+		ElasticJobType: "SCRIPT", Cron: "0 0 2 * * ?", TimeZone: "GMT+08:00", ShardingTotalCount: 2,
+		MaxTimeDiffSeconds: -1, ReconcileIntervalMinutes: 10, JobListenerTypes: []string{"a", "b"},
+		JobExecutorThreadPoolSizeProviderType: "SINGLE_THREAD",
+		Props:                                 map[string]string{"script.command.line": "/opt/backup.sh", "script.extra": "1"},
+	}
+	if got := props.Jobs["nightly-backup"]; !reflect.DeepEqual(got, want) {
+		t.Fatalf("nightly-backup:\n got %+v\nwant %+v", got, want)
+	}
+	if cfg := want.Configuration("x"); cfg.JobExecutorServiceHandlerType != "SINGLE_THREAD" {
+		t.Fatalf("3.0.5's pool key is not carried into the configuration: %+v", cfg)
+	}
+	if r := props.RegCenter; r.ServerLists != "127.0.0.1:2181" || r.SessionTimeoutMilliseconds != 5000 || r.MaxRetries != 7 {
+		t.Fatalf("regCenter %+v", r)
+	}
+	if !reflect.DeepEqual(props.Tracing, TracingProperties{Type: "RDB", IncludeJobNames: []string{"nightly-backup"}}) {
+		t.Fatalf("tracing %+v", props.Tracing)
+	}
+	if props.Dump != (DumpProperties{Enabled: true, Port: 9888}) {
+		t.Fatalf("dump %+v", props.Dump)
+	}
+}
+
+// Every problem is reported at once, each naming its source and the key path as written.
+func TestConfigurationErrors(t *testing.T) {
+	inTempDir(t, map[string]string{"application.yaml": `
+elasticjob:
+  regcenter: {}
+  regCenter:
+    maxRetries: many
+  jobs:
+    orderSync:
+      shardingTotalCount: abc
+      shardingTotalcount: 3
+      cron: 0 0 25 * * ?
+      failover: maybe
+    both:
+      elasticJobClass: example.com/shop/jobs.OrderSync
+      elasticJobType: SCRIPT
+    orphan:
+      cron: 0 * * * * ?
+    ghost:
+      elasticJobClass: example.com/shop/jobs.Ghost
+    typo:
+      elasticJobType: FTP
+      shardingTotalCount: 0
+    mailer:
+      elasticJobType: HTTP
+      jobErrorHandlerType: EMAIL
+      jobExecutorServiceHandlerType: FIXED
+      props: {http.method: GET}
+    paged:
+      elasticJobType: SCRIPT
+      jobErrorHandlerType: PAGER
+      props: {script.command.line: /bin/true}
+    zoned:
+      elasticJobType: HTTP
+      props: {http.uri: "http://127.0.0.1:1/", http.method: GET}
+      cron: 0 * * * * ?
+      timeZone: Mars/Olympus
+  tracing:
+    type: MONGO
+    includeJobNames: [a]
+    excludeJobNames: [b]
+  dump: {port: 70000}
+`})
+	t.Setenv("ELASTICJOB_JOBS_ORDERSYNC_MISFIRE", "sometimes")
+	t.Setenv("ELASTICJOB_JOBS_NOSUCH_CRON", "0 * * * * ?")
+	t.Setenv("ELASTICJOB_REGCENTER_SERVERLIST", "x:2181")
+	_, err := load([]starter.JobDefinition{
+		orderSync(map[string]string{"cron": "0 * * * * ?", "color": "red"}),
+		{Name: "orderSync", Class: "example.com/shop/jobs.Other", Job: &recordingJob{}},
+	})
+	want := `job "orderSync" is declared twice in code: by example.com/shop/jobs.OrderSync and by example.com/shop/jobs.Other
+directive of job "orderSync": unknown key color (known: elasticJobClass, elasticJobType, jobBootstrapBeanName, cron, timeZone, shardingTotalCount, shardingItemParameters, jobParameter, monitorExecution, failover, misfire, maxTimeDiffSeconds, reconcileIntervalMinutes, jobShardingStrategyType, jobExecutorServiceHandlerType, jobExecutorThreadPoolSizeProviderType, jobErrorHandlerType, jobListenerTypes, description, props, disabled, overwrite, label, staticSharding)
+application.yaml: elasticjob.jobs.orderSync.failover: "maybe" is not a bool
+application.yaml: elasticjob.jobs.orderSync.shardingTotalCount: "abc" is not an int
+application.yaml: unknown key elasticjob.jobs.orderSync.shardingTotalcount (did you mean shardingTotalCount?)
+application.yaml: elasticjob.regCenter.maxRetries: "many" is not an int
+application.yaml: unknown key elasticjob.regcenter (did you mean regCenter?)
+environment: ELASTICJOB_JOBS_NOSUCH_CRON names no key of a declared job (declared jobs: both, ghost, mailer, orderSync, orphan, paged, typo, zoned)
+environment: ELASTICJOB_JOBS_ORDERSYNC_MISFIRE: "sometimes" is not a bool
+environment: unknown key ELASTICJOB_REGCENTER_SERVERLIST
+application.yaml: elasticjob.jobs.both.elasticJobType: elasticJobClass and elasticJobType are both set (elasticJobClass "example.com/shop/jobs.OrderSync" in application.yaml); set one
+application.yaml: elasticjob.jobs.ghost.elasticJobClass: "example.com/shop/jobs.Ghost" names no known job implementation (known: example.com/shop/jobs.OrderSync, example.com/shop/jobs.Other)
+application.yaml: elasticjob.jobs.mailer.jobExecutorServiceHandlerType: "FIXED": want CPU or SINGLE_THREAD
+application.yaml: elasticjob.jobs.mailer.jobErrorHandlerType: EMAIL: email.host: required
+application.yaml: elasticjob.jobs.mailer.elasticJobType: HTTP: http.uri: required
+application.yaml: elasticjob.jobs.orderSync.cron: cron "0 0 25 * * ?": hours: value 25 out of range 0-23 (token "25")
+application.yaml: elasticjob.jobs.orphan: no job orphan is declared in code; give it elasticJobClass or elasticJobType
+application.yaml: elasticjob.jobs.paged.jobErrorHandlerType: "PAGER": unknown (known: DINGTALK, EMAIL, IGNORE, LOG, THROW, WECHAT)
+application.yaml: elasticjob.jobs.typo.elasticJobType: "FTP" is not a job type: want SCRIPT or HTTP
+application.yaml: elasticjob.jobs.typo.shardingTotalCount: 0 is not a positive int
+application.yaml: elasticjob.jobs.zoned.timeZone: cron "0 * * * * ?": unknown time zone "Mars/Olympus"
+application.yaml: elasticjob.tracing.type: "MONGO" is not a tracing type: want RDB
+application.yaml: elasticjob.tracing.excludeJobNames: includeJobNames and excludeJobNames are both set; set one
+application.yaml: elasticjob.dump.port: 70000 is not a TCP port`
+	if err == nil || err.Error() != want {
+		t.Fatalf("error:\n%v\nwant:\n%s", err, want)
+	}
+}
+
+// ELASTICJOB_CONFIG names the files, later ones winning; each error names its file.
+func TestConfigFilesInOrder(t *testing.T) {
+	dir := inTempDir(t, map[string]string{
+		"a.yaml":           "elasticjob:\n  jobs:\n    orderSync: {jobParameter: a, description: a}\n",
+		"b.yaml":           "elasticjob:\n  jobs:\n    orderSync: {description: b}\n",
+		"bad.yaml":         "elasticjob:\n  jobs:\n    orderSync: {misfire: nope}\n",
+		"application.yaml": "elasticjob:\n  jobs:\n    orderSync: {description: ignored}\n",
+	})
+	defs := []starter.JobDefinition{orderSync(nil)}
+	t.Setenv(ConfigEnv, "a.yaml, "+filepath.Join(dir, "b.yaml"))
+	props, err := load(defs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if j := props.Jobs["orderSync"]; j.JobParameter != "a" || j.Description != "b" {
+		t.Fatalf("jobParameter %q, description %q", j.JobParameter, j.Description)
+	}
+	t.Setenv(ConfigEnv, "a.yaml,bad.yaml,missing.yaml")
+	_, err = load(defs)
+	want := `bad.yaml: elasticjob.jobs.orderSync.misfire: "nope" is not a bool
+missing.yaml: open missing.yaml: no such file or directory`
+	if err == nil || err.Error() != want {
+		t.Fatalf("error:\n%v\nwant:\n%s", err, want)
+	}
+}

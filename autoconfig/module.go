@@ -1,0 +1,204 @@
+package autoconfig
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"maps"
+	"slices"
+
+	"go.uber.org/fx"
+
+	"github.com/elasticjob-go/elasticjob/starter"
+)
+
+// Module wires ElasticJob from configuration: it binds *Properties (YAML files and the
+// environment over the jobs declared in code), provides the *Registry and *OneOffJobs (runs
+// the jobs without cron on demand), and registers and schedules every job, with its
+// per-instance and distribute-once listeners, in one OnStart hook that runs after the OnStart
+// hooks of every job's dependencies. OnStop stops firing, waits for running items (bounded by the stop context)
+// and removes this instance's ephemeral nodes. A service is
+//
+//	fx.New(autoconfig.Module, jobs.Module).Run()
+//
+// Every configuration problem fails fx.New, all of them in one error. Building the
+// application never connects to ZooKeeper: that happens in OnStart.
+var Module = fx.Module("elasticjob",
+	fx.Provide(provide),
+	fx.Invoke(schedule),
+)
+
+// Params is what Module takes from the application: the jobs and listeners declared in code
+// (ejgen's generated modules provide them) and, optionally, a logger.
+type Params struct {
+	fx.In
+	Lifecycle fx.Lifecycle
+	Jobs      []starter.JobDefinition      `group:"elasticjob.jobs"`
+	Listeners []starter.ListenerDefinition `group:"elasticjob.listeners"`
+	Logger    *slog.Logger                 `optional:"true"`
+}
+
+// Result is what Module provides.
+type Result struct {
+	fx.Out
+	Properties *Properties
+	Registry   *Registry
+	OneOffJobs *OneOffJobs
+}
+
+func provide(p Params) (Result, error) {
+	log := logger(p.Logger)
+	props, err := load(p.Jobs)
+	if err = errors.Join(err, checkListeners(p.Listeners, props)); err != nil {
+		return Result{}, err
+	}
+	if props.Tracing.Type != "" {
+		log.Warn("elasticjob: event tracing is not available in elasticjob-go; elasticjob.tracing is ignored", "type", props.Tracing.Type)
+	}
+	if props.Dump.Enabled && props.Dump.Port != 0 {
+		log.Warn("elasticjob: the dump service is not available in elasticjob-go; elasticjob.dump is ignored", "port", props.Dump.Port)
+	}
+	reg := &Registry{cfg: props.RegCenter.registryConfig(), log: log}
+	p.Lifecycle.Append(fx.Hook{OnStart: reg.start, OnStop: reg.stop})
+	return Result{Properties: props, Registry: reg, OneOffJobs: newOneOffJobs(props)}, nil
+}
+
+func logger(l *slog.Logger) *slog.Logger {
+	if l == nil {
+		return slog.Default()
+	}
+	return l
+}
+
+// checkListeners reports listener definitions without a listener and listeners of jobs that
+// do not exist: a listener is never skipped silently.
+func checkListeners(ls []starter.ListenerDefinition, props *Properties) error {
+	var errs []error
+	for _, l := range ls {
+		kind := "listener"
+		if l.DistributeOnce {
+			kind = "distribute-once listener"
+		}
+		switch {
+		case l.Listener == nil:
+			errs = append(errs, fmt.Errorf("job %q: %s definition without a listener", l.Job, kind))
+		case props != nil:
+			if _, ok := props.Jobs[l.Job]; !ok {
+				errs = append(errs, fmt.Errorf("job %q: %s %T: no such job is declared in code or configuration", l.Job, kind, l.Listener))
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// scheduleParams is what the registering invoke needs. It takes the job definitions itself:
+// fx builds them (and so everything they depend on, whose OnStart hooks are appended then)
+// before it calls the invoke, whose hook therefore runs after all of theirs.
+type scheduleParams struct {
+	fx.In
+	Lifecycle  fx.Lifecycle
+	Properties *Properties
+	Registry   *Registry
+	OneOffJobs *OneOffJobs
+	Jobs       []starter.JobDefinition      `group:"elasticjob.jobs"`
+	Listeners  []starter.ListenerDefinition `group:"elasticjob.listeners"`
+}
+
+func schedule(p scheduleParams) {
+	s := &scheduler{registry: p.Registry, oneOff: p.OneOffJobs, runs: plan(p.Properties, p.Jobs, p.Listeners)}
+	p.Lifecycle.Append(fx.Hook{OnStart: s.start, OnStop: s.stop})
+}
+
+// jobRun is one job ready to register.
+type jobRun struct {
+	cfg  starter.JobConfiguration
+	job  any
+	opts []starter.BootstrapOption
+}
+
+// plan turns the validated configuration into the jobs to register, in name order.
+func plan(props *Properties, defs []starter.JobDefinition, ls []starter.ListenerDefinition) []jobRun {
+	byJob := map[string][]starter.ListenerDefinition{}
+	for _, l := range ls {
+		byJob[l.Job] = append(byJob[l.Job], l)
+	}
+	var runs []jobRun
+	for _, name := range slices.Sorted(maps.Keys(props.Jobs)) {
+		jp := props.Jobs[name]
+		r := jobRun{cfg: jp.Configuration(name)}
+		if jp.ElasticJobType != "" {
+			r.job = starter.JobType(jp.ElasticJobType)
+		} else {
+			def, _ := implementation(defs, jp.ElasticJobClass)
+			r.job = def.Job
+			r.opts = append(r.opts, starter.WithJobClassName(def.Class))
+		}
+		listeners := byJob[name]
+		slices.SortStableFunc(listeners, func(a, b starter.ListenerDefinition) int { return cmp.Compare(a.Order, b.Order) })
+		for _, l := range listeners {
+			if l.DistributeOnce {
+				r.opts = append(r.opts, starter.WithDistributeOnceListener(l.Listener, l.StartedTimeout, l.CompletedTimeout))
+			} else {
+				r.opts = append(r.opts, starter.WithListeners(l.Listener))
+			}
+		}
+		runs = append(runs, r)
+	}
+	return runs
+}
+
+// scheduler registers the jobs and starts their firing in OnStart and shuts them down in
+// OnStop.
+type scheduler struct {
+	registry *Registry
+	oneOff   *OneOffJobs
+	runs     []jobRun
+	stops    []func(context.Context) error
+}
+
+// start registers every job (bounded by the start timeout between jobs) and only then starts
+// cron firing, which runs on the engine's goroutines. On an error the registry's OnStop,
+// which fx runs when a start fails, stops whatever was registered.
+func (s *scheduler) start(ctx context.Context) error {
+	rc := s.registry.Center()
+	var scheduled []*starter.ScheduleJobBootstrap
+	oneOff := map[string]*starter.OneOffJobBootstrap{}
+	for _, r := range s.runs {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("elasticjob: registering job %q: %w", r.cfg.JobName, err)
+		}
+		if r.cfg.Cron == "" {
+			b, err := starter.NewOneOffJobBootstrap(rc, r.job, r.cfg, r.opts...)
+			if err != nil {
+				return err
+			}
+			s.stops = append(s.stops, b.Shutdown)
+			oneOff[r.cfg.JobName] = b
+			continue
+		}
+		b, err := starter.NewScheduleJobBootstrap(rc, r.job, r.cfg, r.opts...)
+		if err != nil {
+			return err
+		}
+		s.stops = append(s.stops, b.Shutdown)
+		scheduled = append(scheduled, b)
+	}
+	for _, b := range scheduled {
+		b.Schedule()
+	}
+	s.oneOff.set(oneOff)
+	return nil
+}
+
+// stop shuts every job down: firing stops, running items are awaited within ctx, the
+// instance nodes are removed. The registry's own OnStop, which runs next, ends the session.
+func (s *scheduler) stop(ctx context.Context) error {
+	s.oneOff.set(nil)
+	var errs []error
+	for i := len(s.stops) - 1; i >= 0; i-- {
+		errs = append(errs, s.stops[i](ctx))
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,166 @@
+package autoconfig
+
+import (
+	"time"
+
+	"github.com/elasticjob-go/elasticjob/starter"
+)
+
+// Properties is the bound configuration under the elasticjob: key. Every field binds from its
+// camelCase key (the Go field name with a lower-case first letter) or the kebab-case spelling
+// of it: regCenter.serverLists and reg-center.server-lists are the same key.
+type Properties struct {
+	RegCenter RegCenterProperties
+	// Jobs holds every job that will run, by name: those declared in code (with YAML and
+	// environment overrides applied) and those declared in YAML alone.
+	Jobs    map[string]JobProperties
+	Tracing TracingProperties
+	Dump    DumpProperties
+}
+
+// RegCenterProperties is elasticjob.regCenter. An empty ServerLists selects the embedded
+// in-process registry, which coordinates the jobs of this one process only.
+type RegCenterProperties struct {
+	ServerLists                   string
+	Namespace                     string
+	Digest                        string // user:password, ZooKeeper digest authentication
+	SessionTimeoutMilliseconds    int
+	ConnectionTimeoutMilliseconds int
+	BaseSleepTimeMilliseconds     int
+	MaxSleepTimeMilliseconds      int
+	MaxRetries                    int
+}
+
+// JobProperties is elasticjob.jobs.<name>: every key of ElasticJob 3.0.x's JobConfiguration
+// plus the Spring Boot starter's elasticJobClass, elasticJobType and jobBootstrapBeanName.
+//
+// Unset keys take ElasticJob's builder defaults (monitorExecution=true, misfire=true,
+// reconcileIntervalMinutes=10, failover=false, maxTimeDiffSeconds=-1) however the job is
+// declared. This differs on purpose from ElasticJob's Spring Boot starter, whose YAML jobs get
+// monitorExecution=false, misfire=false and reconcileIntervalMinutes=0: a job behaves the same
+// whether a directive or YAML declares it. shardingTotalCount, which the builder requires,
+// defaults to 1.
+type JobProperties struct {
+	// ElasticJobClass names the Go implementation ("import/path.Type", as JobDefinition.Class):
+	// a job declared in YAML alone with the class of a job declared in code is a second job
+	// running the same implementation. For a job declared in code it is that job's class.
+	ElasticJobClass string
+	// ElasticJobType makes a job from configuration alone: SCRIPT or HTTP.
+	ElasticJobType string
+	// JobBootstrapBeanName is accepted for compatibility with Spring Boot configuration; fx
+	// has no bean names, so it has no effect.
+	JobBootstrapBeanName     string
+	Cron                     string // empty: a one-off job, run when triggered
+	TimeZone                 string
+	ShardingTotalCount       int
+	ShardingItemParameters   string
+	JobParameter             string
+	MonitorExecution         bool
+	Failover                 bool
+	Misfire                  bool
+	MaxTimeDiffSeconds       int
+	ReconcileIntervalMinutes int
+	JobShardingStrategyType  string
+	// JobExecutorServiceHandlerType is ElasticJob 3.0.4's key; 3.0.5 renamed it
+	// JobExecutorThreadPoolSizeProviderType. Either may be set (both only with the same value).
+	JobExecutorServiceHandlerType         string
+	JobExecutorThreadPoolSizeProviderType string
+	JobErrorHandlerType                   string
+	JobListenerTypes                      []string
+	Description                           string
+	Props                                 map[string]string
+	Disabled                              bool
+	Overwrite                             bool
+	Label                                 string
+	StaticSharding                        bool
+}
+
+// TracingProperties is elasticjob.tracing. It is accepted and validated so that Spring Boot
+// configuration loads unchanged, but event tracing is not built: configuring it logs a warning.
+type TracingProperties struct {
+	Type            string // RDB, the only tracing type of ElasticJob
+	IncludeJobNames []string
+	ExcludeJobNames []string
+}
+
+// DumpProperties is elasticjob.dump. Like tracing it is accepted and validated, but the dump
+// service is not built: enabling it logs a warning.
+type DumpProperties struct {
+	Enabled bool
+	Port    int
+}
+
+// defaultJob is what a job starts from before directive, YAML and environment values.
+func defaultJob(name string) JobProperties {
+	b := starter.NewJobConfiguration(name, 1)
+	return JobProperties{
+		ShardingTotalCount:       b.ShardingTotalCount,
+		MonitorExecution:         b.MonitorExecution,
+		Failover:                 b.Failover,
+		Misfire:                  b.Misfire,
+		MaxTimeDiffSeconds:       b.MaxTimeDiffSeconds,
+		ReconcileIntervalMinutes: b.ReconcileIntervalMinutes,
+		Props:                    map[string]string{},
+	}
+}
+
+// defaultRegCenter is ElasticJob's ZookeeperConfiguration defaults.
+func defaultRegCenter() RegCenterProperties {
+	return RegCenterProperties{
+		SessionTimeoutMilliseconds:    60000,
+		ConnectionTimeoutMilliseconds: 15000,
+		BaseSleepTimeMilliseconds:     1000,
+		MaxSleepTimeMilliseconds:      3000,
+		MaxRetries:                    3,
+	}
+}
+
+// Configuration is the job's starter.JobConfiguration.
+func (p JobProperties) Configuration(name string) starter.JobConfiguration {
+	handler := p.JobExecutorServiceHandlerType
+	if handler == "" {
+		handler = p.JobExecutorThreadPoolSizeProviderType
+	}
+	props := make(map[string]string, len(p.Props))
+	for k, v := range p.Props {
+		props[k] = v
+	}
+	return starter.JobConfiguration{
+		JobName:                       name,
+		Cron:                          p.Cron,
+		TimeZone:                      p.TimeZone,
+		ShardingTotalCount:            p.ShardingTotalCount,
+		ShardingItemParameters:        p.ShardingItemParameters,
+		JobParameter:                  p.JobParameter,
+		MonitorExecution:              p.MonitorExecution,
+		Failover:                      p.Failover,
+		Misfire:                       p.Misfire,
+		MaxTimeDiffSeconds:            p.MaxTimeDiffSeconds,
+		ReconcileIntervalMinutes:      p.ReconcileIntervalMinutes,
+		JobShardingStrategyType:       p.JobShardingStrategyType,
+		JobExecutorServiceHandlerType: handler,
+		JobErrorHandlerType:           p.JobErrorHandlerType,
+		JobListenerTypes:              append([]string(nil), p.JobListenerTypes...),
+		Description:                   p.Description,
+		Props:                         props,
+		Disabled:                      p.Disabled,
+		Overwrite:                     p.Overwrite,
+		Label:                         p.Label,
+		StaticSharding:                p.StaticSharding,
+	}
+}
+
+// registryConfig is the regCenter section as the starter takes it.
+func (p RegCenterProperties) registryConfig() starter.RegistryCenterConfig {
+	ms := func(n int) time.Duration { return time.Duration(n) * time.Millisecond }
+	return starter.RegistryCenterConfig{
+		ServerLists:       p.ServerLists,
+		Namespace:         p.Namespace,
+		Digest:            p.Digest,
+		SessionTimeout:    ms(p.SessionTimeoutMilliseconds),
+		ConnectionTimeout: ms(p.ConnectionTimeoutMilliseconds),
+		BaseSleepTime:     ms(p.BaseSleepTimeMilliseconds),
+		MaxSleepTime:      ms(p.MaxSleepTimeMilliseconds),
+		MaxRetries:        p.MaxRetries,
+	}
+}

@@ -1,0 +1,122 @@
+package autoconfig
+
+import (
+	"reflect"
+	"strings"
+	"unicode"
+)
+
+// field is one bindable key of a properties struct: its camelCase key, derived from the Go
+// field name, and where it lives.
+type field struct {
+	key   string
+	index int
+	kind  reflect.Kind // String, Int, Bool, Slice ([]string) or Map (map[string]string)
+}
+
+// section is a properties struct as a set of keys.
+type section []field
+
+func sectionOf(v any) section {
+	t := reflect.TypeOf(v)
+	s := make(section, 0, t.NumField())
+	for i := range t.NumField() {
+		f := t.Field(i)
+		s = append(s, field{key: lowerFirst(f.Name), index: i, kind: f.Type.Kind()})
+	}
+	return s
+}
+
+var (
+	regCenterSection = sectionOf(RegCenterProperties{})
+	jobSection       = sectionOf(JobProperties{})
+	tracingSection   = sectionOf(TracingProperties{})
+	dumpSection      = sectionOf(DumpProperties{})
+)
+
+// topKeys are the keys under elasticjob: in a file.
+var topKeys = []string{"regCenter", "jobs", "tracing", "dump"}
+
+// lookup finds the field a file key names: the camelCase key or its kebab-case spelling,
+// exactly (a key differing in case is a typo that gets a suggestion, not a silent match).
+func (s section) lookup(written string) (field, bool) {
+	for _, f := range s {
+		if spelledAs(f.key, written) {
+			return f, true
+		}
+	}
+	return field{}, false
+}
+
+// lookupLoose finds the field an environment variable segment names, ignoring case, '-' and '_'.
+func (s section) lookupLoose(written string) (field, bool) {
+	for _, f := range s {
+		if loose(f.key) == loose(written) {
+			return f, true
+		}
+	}
+	return field{}, false
+}
+
+func (s section) keys() []string {
+	keys := make([]string, len(s))
+	for i, f := range s {
+		keys[i] = f.key
+	}
+	return keys
+}
+
+func spelledAs(camel, written string) bool { return written == camel || written == kebab(camel) }
+
+func lowerFirst(s string) string { return strings.ToLower(s[:1]) + s[1:] }
+
+// kebab is Spring's spelling of a camelCase key: serverLists -> server-lists.
+func kebab(camel string) string {
+	var b strings.Builder
+	for _, r := range camel {
+		if unicode.IsUpper(r) {
+			b.WriteByte('-')
+			r = unicode.ToLower(r)
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// loose is the form environment matching compares: lower case without '-' and '_'.
+func loose(s string) string {
+	return strings.ToLower(strings.NewReplacer("-", "", "_", "").Replace(s))
+}
+
+// suggest returns the known key closest to an unknown one, or "" when none is close.
+func suggest(written string, known []string) string {
+	best, bestDist := "", 3 // at most two edits away
+	w := loose(written)
+	for _, k := range known {
+		if d := distance(w, loose(k)); d < bestDist {
+			best, bestDist = k, d
+		}
+	}
+	return best
+}
+
+// distance is the Levenshtein distance between a and b.
+func distance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
+}

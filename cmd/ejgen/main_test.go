@@ -1,0 +1,153 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/elasticjob-go/elasticjob/gen"
+	"github.com/elasticjob-go/elasticjob/gen/directive"
+)
+
+// service creates, outside this repository, a module that uses it the way a service does,
+// with one package per source file given; it returns the module's folder.
+func service(t *testing.T, pkgs map[string]string) string {
+	t.Helper()
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	goMod := "module example.com/shop\n\ngo 1.26.8\n\nrequire github.com/elasticjob-go/elasticjob v0.0.0\n\nreplace github.com/elasticjob-go/elasticjob => " + root + "\n"
+	sum, err := os.ReadFile(filepath.Join(root, "go.sum"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(t, filepath.Join(dir, "go.mod"), goMod)
+	write(t, filepath.Join(dir, "go.sum"), string(sum))
+	for pkg, src := range pkgs {
+		from := filepath.Join(root, "gen", "testdata", src)
+		data, err := os.ReadFile(from)
+		if err != nil {
+			t.Fatal(err)
+		}
+		write(t, filepath.Join(dir, pkg, filepath.Base(src)), string(data))
+	}
+	// The module's go.mod lacks the indirect requirements; let the go command add them
+	// from the module cache, never from the network.
+	t.Setenv("GOFLAGS", "-mod=mod")
+	t.Setenv("GOPROXY", "off")
+	return dir
+}
+
+func write(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// ejgen runs the command in dir and returns its exit code and outputs.
+func ejgen(dir string, args ...string) (int, string, string) {
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), dir, args, &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
+func TestGenerateThenCheck(t *testing.T) {
+	dir := service(t, map[string]string{"jobs": "simple/jobs.go"})
+	jobs := filepath.Join(dir, "jobs")
+	generated := filepath.Join(jobs, gen.FileName)
+
+	code, _, stderr := ejgen(jobs, "-check")
+	if code != 1 || !strings.HasPrefix(stderr, gen.FileName+": missing\n") {
+		t.Errorf("-check before generating = %d, stderr %q, want 1 and the file missing", code, stderr)
+	}
+	code, stdout, stderr := ejgen(jobs)
+	if code != 0 || stdout != "wrote "+gen.FileName+"\n" {
+		t.Fatalf("ejgen = %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	if _, err := os.Stat(generated); err != nil {
+		t.Fatal(err)
+	}
+	if code, stdout, _ := ejgen(jobs); code != 0 || stdout != "" {
+		t.Errorf("second run = %d, %q: want nothing to write", code, stdout)
+	}
+	if code, _, stderr := ejgen(jobs, "-check"); code != 0 || stderr != "" {
+		t.Fatalf("fresh -check = %d, stderr %q, want 0", code, stderr)
+	}
+
+	src := filepath.Join(jobs, "jobs.go")
+	data, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(t, src, strings.Replace(string(data), `cron="0/5 * * * * ?"`, `cron="0/7 * * * * ?"`, 1))
+	before, _ := os.ReadFile(generated)
+	code, _, stderr = ejgen(dir, "-check", "./...")
+	want := "jobs/" + gen.FileName + ": out of date\nejgen: generated files are not up to date: run ejgen (go generate)\n"
+	if code != 1 || stderr != want {
+		t.Errorf("-check after editing a directive = %d, stderr %q, want 1, %q", code, stderr, want)
+	}
+	if after, _ := os.ReadFile(generated); !bytes.Equal(before, after) {
+		t.Error("-check changed the generated file")
+	}
+
+	write(t, src, strings.Replace(string(data), "//elasticjob:job", "// Not a job any more:", 1))
+	code, _, stderr = ejgen(jobs, "-check")
+	if code != 1 || !strings.HasPrefix(stderr, gen.FileName+": stale: its package has no //elasticjob: directives any more\n") {
+		t.Errorf("-check after removing the directive = %d, stderr %q", code, stderr)
+	}
+	if code, stdout, stderr := ejgen(jobs); code != 0 || stdout != "removed "+gen.FileName+"\n" {
+		t.Errorf("ejgen after removing the directive = %d, %q, %q", code, stdout, stderr)
+	}
+	if _, err := os.Stat(generated); !os.IsNotExist(err) {
+		t.Errorf("the stale file is still there: %v", err)
+	}
+}
+
+func TestMistakesWriteNothing(t *testing.T) {
+	dir := service(t, map[string]string{"mistakes": "mistakes/mistakes.go", "good": "funcjob/cleanup.go"})
+	code, stdout, stderr := ejgen(dir, "./...")
+	golden, err := os.ReadFile("../../gen/testdata/mistakes/want/errors.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := string(golden) + "ejgen: nothing written; directive reference: ejgen -help\n"
+	if code != 1 || stdout != "" || stderr != want {
+		t.Errorf("ejgen = %d, stdout %q, stderr:\n%s\nwant:\n%s", code, stdout, stderr, want)
+	}
+	for _, pkg := range []string{"mistakes", "good"} {
+		if _, err := os.Stat(filepath.Join(dir, pkg, gen.FileName)); !os.IsNotExist(err) {
+			t.Errorf("%s: a file was written despite the errors (%v)", pkg, err)
+		}
+	}
+}
+
+func TestHelp(t *testing.T) {
+	code, stdout, _ := ejgen(".", "-help")
+	if code != 0 || stdout != directive.Help() {
+		t.Errorf("-help = %d, %q", code, stdout)
+	}
+	if code, _, stderr := ejgen(".", "-bogus"); code != 2 || !strings.Contains(stderr, "usage: ejgen [-check] [-help] [packages]") {
+		t.Errorf("-bogus = %d, %q", code, stderr)
+	}
+}
+
+func TestDuplicateJobNamesAcrossPackages(t *testing.T) {
+	dir := service(t, map[string]string{"eu": "simple/jobs.go", "us": "simple/jobs.go"})
+	code, _, stderr := ejgen(dir, "./...")
+	want := `eu/jobs.go:17:23: duplicate job name "orderSync" (also declared at us/jobs.go:17:23)
+us/jobs.go:17:23: duplicate job name "orderSync" (also declared at eu/jobs.go:17:23)
+ejgen: nothing written; directive reference: ejgen -help
+`
+	if code != 1 || stderr != want {
+		t.Errorf("ejgen = %d, stderr:\n%s\nwant:\n%s", code, stderr, want)
+	}
+}

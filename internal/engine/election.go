@@ -1,0 +1,76 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/elasticjob-go/elasticjob/internal/nodepath"
+	"github.com/elasticjob-go/elasticjob/internal/reg"
+)
+
+// elect is ElasticJob's electLeader: under the election latch, write leader/election/instance
+// with our id unless some leader exists.
+func (j *Job) elect() error {
+	c := j.rt.center
+	unlock, err := c.Lock(j.rt.ctx, nodepath.LeaderElectionLatch(j.name))
+	if err != nil {
+		return fmt.Errorf("engine: job %q: election: %w", j.name, err)
+	}
+	defer unlock()
+	if j.isShutdown() {
+		return nil
+	}
+	path := nodepath.LeaderElectionInstance(j.name)
+	ok, err := c.Exists(path)
+	if err != nil {
+		return fmt.Errorf("engine: job %q: election: %w", j.name, err)
+	}
+	if ok {
+		return nil
+	}
+	if err := c.CreateEphemeral(path, j.rt.id); err != nil && !errors.Is(err, reg.ErrNodeExists) {
+		return fmt.Errorf("engine: job %q: election: %w", j.name, err)
+	}
+	j.log.Info("elected leader")
+	// A leader change usually follows a membership change whose own resharding request may
+	// have been judged by the old leader's node (crashed sessions lose both nodes at once):
+	// the new leader asks for a resharding itself (static sharding excepted).
+	if j.staticLocked() {
+		return nil
+	}
+	if _, err := c.CreateIfAbsent(nodepath.ShardingNecessary(j.name), ""); err != nil {
+		j.log.Warn("setting the resharding flag", "error", err)
+	}
+	return nil
+}
+
+func (j *Job) electLogged() {
+	if err := j.elect(); err != nil && j.rt.ctx.Err() == nil {
+		j.log.Warn("election failed", "error", err)
+	}
+}
+
+// leaderUntilBlock is isLeaderUntilBlock: while there is no leader but some available server,
+// elect (when this server is available); then say whether we lead.
+func (j *Job) leaderUntilBlock() bool {
+	ok := j.waitCache(func() bool {
+		if j.hasLeaderCached() || !j.anyServerAvailable() {
+			return false
+		}
+		if j.localAvailable() {
+			j.electLogged()
+		}
+		return !j.hasLeaderCached()
+	})
+	return ok && j.isLeaderCached()
+}
+
+// setReshardingFlag: the leader (only) asks for a resharding at the next run.
+func (j *Job) setReshardingFlag() {
+	if !j.leaderUntilBlock() {
+		return
+	}
+	if _, err := j.rt.center.CreateIfAbsent(nodepath.ShardingNecessary(j.name), ""); err != nil {
+		j.log.Warn("setting the resharding flag", "error", err)
+	}
+}

@@ -1,0 +1,197 @@
+package engine
+
+import (
+	"strings"
+	"time"
+
+	"github.com/elasticjob-go/elasticjob/internal/nodepath"
+	"github.com/elasticjob-go/elasticjob/internal/reg"
+)
+
+// onEvent receives the job's cache events, serially, on the registry's dispatcher. It only
+// updates memory and decides; registry writes and anything that may wait go to rt.async.
+func (j *Job) onEvent(ev reg.Event) {
+	<-j.ready
+	if j.isShutdown() {
+		return
+	}
+	for _, b := range j.bound {
+		b.JobEvent(ev)
+	}
+	_, rest := nodepath.Split(ev.Path)
+	parts := strings.Split(rest, "/")
+	switch {
+	case rest == "config":
+		if ev.Type != reg.EventDeleted {
+			j.onConfig(ev.Path, ev.Data)
+		}
+	case len(parts) == 2 && parts[0] == "instances":
+		j.onInstance(ev, parts[1])
+	case len(parts) == 2 && parts[0] == "servers":
+		j.onServer(ev, parts[1])
+	case rest == "leader/election/instance" && ev.Type == reg.EventDeleted:
+		j.rt.async(func() {
+			if j.localAvailable() {
+				j.electLogged()
+			}
+		})
+	case len(parts) == 2 && parts[0] == "trigger" && parts[1] == j.rt.id && ev.Type != reg.EventDeleted:
+		j.rt.async(j.onTrigger)
+	case len(parts) == 4 && rest == "leader/failover/items/"+parts[3] && ev.Type == reg.EventCreated:
+		if item, ok := nodepath.ParseItem(parts[3]); ok {
+			if ft, ok := parseFireTime(ev.Data); ok {
+				j.mu.Lock()
+				j.queuedFire[item] = ft
+				j.mu.Unlock()
+			}
+		}
+		if j.config().Failover {
+			j.rt.async(func() { j.fire(kindFailover, time.Time{}) })
+		}
+	case len(parts) == 3 && parts[0] == "sharding":
+		item, ok := nodepath.ParseItem(parts[1])
+		if !ok {
+			return
+		}
+		switch parts[2] {
+		case "running":
+			j.onRunning(ev, item)
+		case "instance":
+			if ev.Type != reg.EventDeleted && ev.Data != j.rt.id {
+				j.fenceIfNormal(item, "item "+parts[1]+" now belongs to "+ev.Data)
+			}
+		}
+	}
+}
+
+// onConfig applies a configuration written by anyone (§2.6), keeping the last good one when the
+// new data is unreadable.
+func (j *Job) onConfig(path, data string) {
+	cfg, err := unmarshalConfig(data)
+	if err != nil {
+		j.warnOnce(path, data, "configuration is unreadable; keeping the last good one", "error", err)
+		return
+	}
+	cfg.JobName = j.name
+	if cfg.ShardingTotalCount <= 0 {
+		j.warnOnce(path, data, "configuration has no positive shardingTotalCount; keeping the last good one")
+		return
+	}
+	j.mu.Lock()
+	old := j.cfg
+	j.mu.Unlock()
+	if cfg.Cron != old.Cron || cfg.TimeZone != old.TimeZone {
+		sched, err := j.parseSchedule(cfg)
+		if err != nil {
+			j.warnOnce(path, data, "configuration has an invalid cron; keeping the last good one", "error", err)
+			return
+		}
+		j.mu.Lock()
+		j.cfg, j.sched = cfg, sched
+		j.mu.Unlock()
+		j.reschedule()
+		j.log.Info("rescheduled", "cron", cfg.Cron, "timeZone", cfg.TimeZone)
+	} else {
+		j.mu.Lock()
+		j.cfg = cfg
+		j.mu.Unlock()
+	}
+	if cfg.ShardingTotalCount != old.ShardingTotalCount {
+		j.rt.async(j.setReshardingFlag)
+	}
+	if old.MonitorExecution && !cfg.MonitorExecution {
+		n := max(old.ShardingTotalCount, cfg.ShardingTotalCount)
+		j.rt.async(func() {
+			for i := 0; i < n; i++ {
+				j.removeLogged(nodepath.ItemRunning(j.name, i))
+			}
+		})
+	}
+	if old.Failover && !cfg.Failover {
+		j.rt.async(func() {
+			for _, i := range j.itemsInRegistry() {
+				j.removeLogged(nodepath.ItemFailover(j.name, i))
+			}
+		})
+	}
+}
+
+func (j *Job) onInstance(ev reg.Event, id string) {
+	if ev.Type == reg.EventChanged {
+		return
+	}
+	if !j.staticLocked() {
+		j.rt.async(j.setReshardingFlag)
+	}
+	if ev.Type != reg.EventDeleted {
+		return
+	}
+	if id == j.rt.id {
+		j.rt.async(j.shutdownByOperator)
+		return
+	}
+	if cfg := j.config(); cfg.Failover {
+		old := ev.OldData
+		j.rt.async(func() {
+			j.onCrashed(id, old)
+			j.fire(kindFailover, time.Time{})
+		})
+	}
+}
+
+func (j *Job) onServer(ev reg.Event, ip string) {
+	if !j.staticLocked() {
+		j.rt.async(j.setReshardingFlag)
+	}
+	if ip != j.rt.ip {
+		return
+	}
+	if ev.Type != reg.EventDeleted && ev.Data == "DISABLED" {
+		if j.isLeaderCached() {
+			j.rt.async(func() {
+				j.log.Info("server disabled: giving up leadership")
+				j.removeLogged(nodepath.LeaderElectionInstance(j.name))
+			})
+		}
+		return
+	}
+	if !j.hasLeaderCached() {
+		j.rt.async(j.electLogged)
+	}
+}
+
+// onRunning keeps the time a running node appeared (for the FireTime of a failover run) and
+// fences our item when its running node is deleted or rewritten by someone else.
+func (j *Job) onRunning(ev reg.Event, item int) {
+	switch {
+	case ev.Type == reg.EventCreated:
+		j.mu.Lock()
+		j.runningSeen[item] = time.Now()
+		j.mu.Unlock()
+	case ev.Type == reg.EventChanged && ev.Data != j.rt.id:
+		j.fenceIfMarked(item, "running node of item taken by "+ev.Data)
+	case ev.Type == reg.EventDeleted:
+		// monitorExecution turned off deletes every running node: not a loss of ownership.
+		if j.isMarked(item) && j.config().MonitorExecution {
+			// The event may be the late echo of our previous run's clean-up: ask the registry.
+			j.rt.async(func() {
+				v, err := j.rt.center.Get(nodepath.ItemRunning(j.name, item))
+				if err == nil && v == j.rt.id {
+					return
+				}
+				j.fenceIfMarked(item, "running node of item deleted")
+			})
+		}
+	}
+}
+
+// staticLocked: static sharding with sharding info present ignores membership changes.
+func (j *Job) staticLocked() bool {
+	return j.config().StaticSharding && len(j.cache.Children(nodepath.Sharding(j.name))) > 0
+}
+
+// onTrigger handles trigger/{self}: delete it, then run once now unless a run is in progress.
+func (j *Job) onTrigger() {
+	j.removeLogged(nodepath.Trigger(j.name, j.rt.id))
+	j.fire(kindTrigger, time.Now())
+}

@@ -1,0 +1,56 @@
+package engine
+
+import "context"
+
+// activeItem is an item of the run in progress: its context is cancelled when the item is
+// fenced, i.e. when this instance can no longer be sure it owns it.
+type activeItem struct {
+	ctx      context.Context
+	cancel   context.CancelFunc
+	marked   bool // a running node was written for it
+	failover bool // a failover run
+	fenced   bool
+}
+
+func (j *Job) fenceLocked(item int, a *activeItem, why string) {
+	if a.fenced {
+		return
+	}
+	a.fenced = true
+	a.cancel()
+	j.log.Warn("fenced running item", "item", item, "reason", why)
+}
+
+// fenceAll cancels every item of the run in progress.
+func (j *Job) fenceAll(why string) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	for i, a := range j.active {
+		j.fenceLocked(i, a, why)
+	}
+}
+
+// fenceIfMarked cancels the item when it runs here with a running node.
+func (j *Job) fenceIfMarked(item int, why string) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if a, ok := j.active[item]; ok && a.marked {
+		j.fenceLocked(item, a, why)
+	}
+}
+
+// fenceIfNormal cancels the item when it runs here as its owner (not as a failover taker).
+func (j *Job) fenceIfNormal(item int, why string) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if a, ok := j.active[item]; ok && !a.failover {
+		j.fenceLocked(item, a, why)
+	}
+}
+
+func (j *Job) isMarked(item int) bool {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	a, ok := j.active[item]
+	return ok && a.marked
+}

@@ -1,0 +1,125 @@
+package engine
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/elasticjob-go/elasticjob/internal/jobapi"
+	"github.com/elasticjob-go/elasticjob/internal/nodepath"
+	"github.com/elasticjob-go/elasticjob/internal/reg"
+	"github.com/elasticjob-go/elasticjob/internal/schedule"
+	"github.com/robfig/cron/v3"
+)
+
+// ItemRunner runs one sharding item of one run: what every job kind reduces to.
+type ItemRunner interface {
+	RunItem(ctx context.Context, sc jobapi.ShardingContext) error
+}
+
+// SimpleRunner adapts a SimpleJob.
+type SimpleRunner struct{ Job jobapi.SimpleJob }
+
+// RunItem calls Execute.
+func (s SimpleRunner) RunItem(ctx context.Context, sc jobapi.ShardingContext) error {
+	return s.Job.Execute(ctx, sc)
+}
+
+// Spec is what a job brings to the engine.
+type Spec struct {
+	Config    jobapi.JobConfiguration // the local configuration (see §2.5 for when it wins)
+	ClassName string                  // data of /{job}; a different non-blank value there is a conflict
+	Runner    ItemRunner
+	// NewRunner, used when Runner is nil, builds the runner for the registered job (job kinds
+	// that ask the job about itself, e.g. a streaming dataflow job checking ReshardingPending).
+	NewRunner func(*Job) ItemRunner
+	Listeners []jobapi.Listener // called before and after every run, failover runs included
+	// ErrorHandler receives item failures, listener failures and environment errors; nil logs
+	// them at error level.
+	ErrorHandler func(job string, err error)
+}
+
+// Job is one registered job on this instance.
+type Job struct {
+	rt   *Runtime
+	name string
+	spec Spec
+	log  *slog.Logger
+
+	bound     []BoundListener // the listeners of spec that see the cache's events
+	cache     *reg.Cache
+	ready     chan struct{} // closed once cache is set: events wait for it
+	readyOnce sync.Once
+
+	mu                sync.Mutex
+	cfg               jobapi.JobConfiguration // the last good configuration
+	sched             cron.Schedule           // parsed cfg.Cron/TimeZone; nil for a one-off job
+	scheduled         bool                    // Schedule was called: cron fires are wanted
+	entry             schedule.Entry
+	hasEntry          bool
+	shutdown          bool
+	running           bool                // one run at a time per job per instance
+	misfired          time.Time           // latest fire skipped because a run was in progress
+	active            map[int]*activeItem // items of the run in progress
+	runningSeen       map[int]time.Time   // when a running node appeared here (failover FireTime)
+	queuedFire        map[int]time.Time   // fire times seen on queued failover items
+	registeredSession int64               // the session that owns our instance node
+	pendingClear      []string            // running/failover/failovering nodes a run could not delete
+	lastReconcile     time.Time
+	staleSeen         map[int]string    // running nodes of gone instances at the last reconcile
+	warned            map[string]string // path -> data already reported as broken
+}
+
+func (j *Job) isShutdown() bool {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.shutdown
+}
+
+// config is the last good configuration.
+func (j *Job) config() jobapi.JobConfiguration {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.cfg
+}
+
+// Config is the configuration in effect.
+func (j *Job) Config() jobapi.JobConfiguration { return j.config() }
+
+// ReshardingPending says whether a resharding has been asked for and not done yet. It asks the
+// registry, as ElasticJob's isNeedSharding does: right after this instance resharded, the cache
+// may still show the flag.
+func (j *Job) ReshardingPending() bool {
+	ok, err := j.rt.center.Exists(nodepath.ShardingNecessary(j.name))
+	return err == nil && ok
+}
+
+// Name is the job name.
+func (j *Job) Name() string { return j.name }
+
+func (j *Job) removeLogged(path string) {
+	if err := j.rt.center.Remove(path); err != nil {
+		j.log.Warn("removing node", "path", path, "error", err)
+	}
+}
+
+// warnOnce reports foreign or broken data at path once per distinct data.
+func (j *Job) warnOnce(path, data, msg string, args ...any) {
+	j.mu.Lock()
+	prev, seen := j.warned[path]
+	j.warned[path] = data
+	j.mu.Unlock()
+	if seen && prev == data {
+		return
+	}
+	j.log.Warn(msg, append([]any{"path", path}, args...)...)
+}
+
+func (j *Job) handleError(err error) {
+	if j.spec.ErrorHandler != nil {
+		j.spec.ErrorHandler(j.name, err)
+		return
+	}
+	j.log.Error("job error", "error", err)
+}

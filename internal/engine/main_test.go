@@ -1,0 +1,14 @@
+package engine
+
+import (
+	"testing"
+
+	"github.com/elasticjob-go/elasticjob/internal/zktest"
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(zktest.Wrap(m),
+		// go-zookeeper's sendloop/recvloop of a closed connection may take a moment to exit.
+		goleak.IgnoreTopFunction("time.Sleep"))
+}

@@ -1,0 +1,273 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/elasticjob-go/elasticjob/internal/jobapi"
+	"github.com/elasticjob-go/elasticjob/internal/nodepath"
+	"github.com/elasticjob-go/elasticjob/internal/reg"
+	"github.com/robfig/cron/v3"
+)
+
+// Register sets the job up in the registry as ElasticJob's JobScheduler constructor does:
+// conflict check, configuration (§2.5), cache, election, server and instance nodes, recovery of
+// stale running items, offline-server clean-up. Cron firing starts with Schedule.
+func (r *Runtime) Register(spec Spec) (*Job, error) {
+	cfg := spec.Config
+	if cfg.JobName == "" {
+		return nil, errors.New("engine: job name is empty")
+	}
+	if strings.Contains(cfg.JobName, "/") || strings.Contains(cfg.JobName, "@-@") {
+		return nil, fmt.Errorf("engine: job name %q must not contain '/' or '@-@'", cfg.JobName)
+	}
+	if cfg.ShardingTotalCount <= 0 {
+		return nil, fmt.Errorf("engine: job %q: shardingTotalCount must be positive, got %d", cfg.JobName, cfg.ShardingTotalCount)
+	}
+	if spec.Runner == nil && spec.NewRunner == nil {
+		return nil, fmt.Errorf("engine: job %q has no runner", cfg.JobName)
+	}
+	j := &Job{
+		rt: r, name: cfg.JobName, spec: spec,
+		log:         r.log.With("job", cfg.JobName),
+		active:      make(map[int]*activeItem),
+		runningSeen: make(map[int]time.Time),
+		queuedFire:  make(map[int]time.Time),
+		warned:      make(map[string]string),
+		ready:       make(chan struct{}),
+	}
+	if j.spec.Runner == nil {
+		j.spec.Runner = spec.NewRunner(j)
+	}
+	if err := j.bind(); err != nil {
+		return nil, err
+	}
+	if err := r.addJob(j); err != nil {
+		return nil, err
+	}
+	err := j.register()
+	j.markReady()
+	if err != nil {
+		j.stop()
+		if j.cache != nil {
+			j.removeOwnNodes()
+			j.cache.Close()
+		}
+		r.dropJob(j)
+		return nil, err
+	}
+	return j, nil
+}
+
+func (j *Job) markReady() { j.readyOnce.Do(func() { close(j.ready) }) }
+
+func (j *Job) register() error {
+	c := j.rt.center
+	eff, err := j.setUpConfig()
+	if err != nil {
+		return err
+	}
+	sched, err := j.parseSchedule(eff)
+	if err != nil {
+		return fmt.Errorf("engine: job %q: %w", j.name, err)
+	}
+	j.mu.Lock()
+	j.cfg, j.sched = eff, sched
+	j.mu.Unlock()
+	cache, err := c.Watch(nodepath.Job(j.name), j.onEvent)
+	if err != nil {
+		return fmt.Errorf("engine: job %q: watching %s: %w", j.name, nodepath.Job(j.name), err)
+	}
+	j.cache = cache
+	j.markReady()
+	if err := j.elect(); err != nil {
+		return err
+	}
+	state := "ENABLED"
+	if eff.Disabled {
+		state = "DISABLED"
+	}
+	if err := c.Persist(nodepath.Server(j.name, j.rt.ip), state); err != nil {
+		return fmt.Errorf("engine: job %q: %w", j.name, err)
+	}
+	if err := j.createInstanceNode(true); err != nil {
+		return err
+	}
+	j.recoverStale()
+	j.removeOfflineServers()
+	return nil
+}
+
+// setUpConfig does §2.5: the conflict check, then either writes the local configuration or
+// adopts the registry's.
+func (j *Job) setUpConfig() (jobapi.JobConfiguration, error) {
+	c := j.rt.center
+	local := j.spec.Config
+	root := nodepath.Job(j.name)
+	cls, err := c.Get(root)
+	switch {
+	case err == nil:
+		if strings.TrimSpace(cls) != "" && cls != j.spec.ClassName {
+			return local, fmt.Errorf("engine: job conflict with register center: %s holds class %q, this job is %q", root, cls, j.spec.ClassName)
+		}
+	case !errors.Is(err, reg.ErrNoNode):
+		return local, fmt.Errorf("engine: job %q: %w", j.name, err)
+	}
+	path := nodepath.Config(j.name)
+	data, err := c.Get(path)
+	if err != nil && !errors.Is(err, reg.ErrNoNode) {
+		return local, fmt.Errorf("engine: job %q: %w", j.name, err)
+	}
+	if err == nil && !local.Overwrite {
+		remote, perr := unmarshalConfig(data)
+		if perr == nil {
+			remote.JobName = j.name
+			return remote, nil
+		}
+		j.log.Warn("configuration in the registry is unreadable; using the local one", "path", path, "error", perr)
+	}
+	if err := c.Persist(path, marshalConfig(local)); err != nil {
+		return local, fmt.Errorf("engine: job %q: %w", j.name, err)
+	}
+	if err := c.Persist(root, j.spec.ClassName); err != nil {
+		return local, fmt.Errorf("engine: job %q: %w", j.name, err)
+	}
+	return local, nil
+}
+
+func (j *Job) parseSchedule(cfg jobapi.JobConfiguration) (cron.Schedule, error) {
+	if cfg.Cron == "" {
+		return nil, nil
+	}
+	return j.rt.parse(cfg.Cron, cfg.TimeZone)
+}
+
+// createInstanceNode writes instances/{id}. At start-up a leftover node of the same id is
+// replaced (ElasticJob's persistEphemeral); after a new session an existing node is left alone.
+func (j *Job) createInstanceNode(startup bool) error {
+	c := j.rt.center
+	path := nodepath.Instance(j.name, j.rt.id)
+	data := marshalInstance(j.rt.id, j.rt.ip)
+	var err error
+	if startup {
+		err = c.PersistEphemeral(path, data)
+	} else if err = c.CreateEphemeral(path, data); errors.Is(err, reg.ErrNodeExists) {
+		err = nil
+	}
+	if err != nil {
+		return fmt.Errorf("engine: job %q: %w", j.name, err)
+	}
+	j.mu.Lock()
+	j.registeredSession = c.SessionID()
+	j.mu.Unlock()
+	return nil
+}
+
+// needsRegistration: our instance node was not created in the current session.
+func (j *Job) needsRegistration() bool {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return !j.shutdown && j.registeredSession != j.rt.center.SessionID()
+}
+
+// reregister restores this instance's nodes after a new session: the server node keeps its
+// state, the instance node is created, an election is held when there is no leader, and running
+// and failovering nodes left by the fenced runs of the old session are released.
+func (j *Job) reregister() error {
+	if j.isShutdown() {
+		return nil
+	}
+	c := j.rt.center
+	cfg := j.config()
+	server := nodepath.Server(j.name, j.rt.ip)
+	if v, err := c.Get(server); errors.Is(err, reg.ErrNoNode) || (err == nil && v == "") {
+		state := "ENABLED"
+		if cfg.Disabled {
+			state = "DISABLED"
+		}
+		if err := c.Persist(server, state); err != nil {
+			return err
+		}
+	} else if err != nil {
+		return err
+	}
+	if err := j.createInstanceNode(false); err != nil {
+		return err
+	}
+	if err := j.elect(); err != nil {
+		return err
+	}
+	j.releaseOwnStale(cfg)
+	j.recoverStale()
+	return nil
+}
+
+// releaseOwnStale deletes running nodes that still name this instance (their runs were fenced
+// when the session was lost) and re-queues failover items this instance had claimed.
+func (j *Job) releaseOwnStale(cfg jobapi.JobConfiguration) {
+	c := j.rt.center
+	for _, i := range j.itemsInRegistry() {
+		if v, err := c.Get(nodepath.ItemRunning(j.name, i)); err == nil && v == j.rt.id {
+			j.removeLogged(nodepath.ItemRunning(j.name, i))
+		}
+		if v, err := c.Get(nodepath.ItemFailovering(j.name, i)); err == nil && v == j.rt.id {
+			if cfg.Failover {
+				j.queueFailover(i, time.Time{})
+			}
+			j.removeLogged(nodepath.ItemFailovering(j.name, i))
+		}
+	}
+}
+
+// itemsInRegistry lists the numeric children of sharding/, read directly.
+func (j *Job) itemsInRegistry() []int {
+	kids, err := j.rt.center.Children(nodepath.Sharding(j.name))
+	if err != nil {
+		j.log.Warn("listing sharding items", "path", nodepath.Sharding(j.name), "error", err)
+		return nil
+	}
+	return j.numeric(nodepath.Sharding(j.name), kids)
+}
+
+// numeric parses child names as items, reporting foreign ones once.
+func (j *Job) numeric(parent string, kids []string) []int {
+	out := make([]int, 0, len(kids))
+	for _, k := range kids {
+		if i, ok := nodepath.ParseItem(k); ok {
+			out = append(out, i)
+		} else {
+			j.warnOnce(parent+"/"+k, "", "not a sharding item number; skipped")
+		}
+	}
+	return out
+}
+
+// removeOfflineServers is 3.0.4's clean-up: a servers/{ip} node without any instance of that
+// IP is deleted when its data is blank.
+func (j *Job) removeOfflineServers() {
+	c := j.rt.center
+	ips, err := c.Children(nodepath.Servers(j.name))
+	if err != nil {
+		return
+	}
+	ids, err := c.Children(nodepath.Instances(j.name))
+	if err != nil {
+		return
+	}
+	online := map[string]bool{}
+	for _, id := range ids {
+		if ip, _, ok := cutID(id); ok {
+			online[ip] = true
+		}
+	}
+	for _, ip := range ips {
+		if online[ip] {
+			continue
+		}
+		if v, err := c.Get(nodepath.Server(j.name, ip)); err == nil && strings.TrimSpace(v) == "" {
+			j.removeLogged(nodepath.Server(j.name, ip))
+		}
+	}
+}

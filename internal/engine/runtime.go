@@ -1,0 +1,325 @@
+// Package engine is ElasticJob-Lite's coordination engine: registration, leader election, lazy
+// resharding, execution with running nodes, misfire, failover, manual trigger, live
+// configuration changes, reconcile and session handling, over one registry session and one
+// cron scheduler per process.
+//
+// Concurrency model: a Runtime owns the process-wide pieces. A Job is data: its cache events
+// arrive on the registry's shared dispatcher, its fires on goroutines robfig starts per fire,
+// and work that may block (locks, waits) runs on short-lived goroutines tracked by the Runtime.
+// Nothing runs per job while it is idle.
+//
+// Where it departs from ElasticJob-Lite 3.0.4 (peers see the same nodes and data):
+//   - no self-shutdown on session expiry: a new session re-registers and fires resume; only an
+//     operator deleting the instance node shuts a job down on this instance;
+//   - a reconnect with the same session leaves the instance node alone (no delete and create);
+//   - fencing: a running item's ctx is cancelled when the connection has been suspended for a
+//     third of the session timeout, when the session is lost, when its running node is deleted
+//     or taken, when its ownership moves while it runs, and on shutdown;
+//   - failover with 3.0.5's fix, crash queueing checked again under the failover latch, stale
+//     running nodes of gone instances released whatever the number of live instances (#2429);
+//   - a newly elected leader asks for a resharding (except with static sharding), so a leader
+//     lost together with its instance node cannot leave the cluster unsharded;
+//   - servers are matched by ip + "@-@", not by IP prefix;
+//   - a time-zone change in the configuration reschedules, like a cron change;
+//   - misfire nodes are written only when misfire is on;
+//   - leader/failover/items/{i} carries the interrupted fire time (Unix ms; ElasticJob writes
+//     empty data and never reads it) so that the taker's FireTime is the crashed fire's.
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/elasticjob-go/elasticjob/internal/quartz"
+	"github.com/elasticjob-go/elasticjob/internal/reg"
+	"github.com/elasticjob-go/elasticjob/internal/schedule"
+)
+
+// Options configure a Runtime.
+type Options struct {
+	// IP is the server id under servers/; empty = the IP part of InstanceID, else LocalIP().
+	IP string
+	// InstanceID replaces ip@-@pid as a whole.
+	InstanceID string
+	// ParseCron turns a job's cron and time zone into a schedule; nil = the Quartz parser.
+	ParseCron schedule.ParseFunc
+	// ReconcileEvery is how often the reconcile pass walks the jobs; 0 = one minute (ElasticJob's
+	// fixed delay). Each job still reconciles at most every reconcileIntervalMinutes.
+	ReconcileEvery time.Duration
+	// SessionTimeout is the registry session timeout. When set, running items are fenced once
+	// the connection has been suspended for a third of it: the client notices a dead connection
+	// two thirds of a timeout after the server last heard from it, so this is the earliest
+	// moment the server may expire the session and peers take the items over. Unset, items are
+	// fenced when the registry reports the session lost.
+	SessionTimeout time.Duration
+	Logger         *slog.Logger
+}
+
+// Runtime is the process-wide engine: one registry session, one instance identity, one cron
+// scheduler, one reconcile ticker, shared by every job.
+type Runtime struct {
+	center *reg.Center
+	ip, id string
+	parse  schedule.ParseFunc
+	log    *slog.Logger
+	sched  *schedule.Scheduler
+
+	ctx    context.Context // ends at Close: unblocks waits and fences what still runs
+	cancel context.CancelFunc
+	bg     sync.WaitGroup // short-lived goroutines (elections, claims, crash handling)
+
+	paused      atomic.Bool  // Suspended or Lost: fires are skipped
+	stateGen    atomic.Int64 // counts state changes, so a slow re-registration does not unpause a newer suspension
+	removeState func()
+
+	mu             sync.Mutex
+	jobs           map[string]*Job
+	closed         bool
+	reconcileEvery time.Duration
+	fenceAfter     time.Duration // suspended this long: fence (0: only when lost)
+	fenceTimer     *time.Timer
+	reconcileStop  chan struct{}
+	reconcileDone  chan struct{}
+}
+
+// NewRuntime builds the runtime on a registry center; the caller keeps ownership of center.
+func NewRuntime(center *reg.Center, opts Options) (*Runtime, error) {
+	if center == nil {
+		return nil, errors.New("engine: nil registry center")
+	}
+	ip, id, err := identity(opts.IP, opts.InstanceID)
+	if err != nil {
+		return nil, err
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	parse := opts.ParseCron
+	if parse == nil {
+		parse = quartz.Parse
+	}
+	every := opts.ReconcileEvery
+	if every <= 0 {
+		every = time.Minute
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	r := &Runtime{
+		center: center, ip: ip, id: id, parse: parse,
+		log:   log.With("instance", id),
+		sched: schedule.New(log),
+		ctx:   ctx, cancel: cancel,
+		jobs:           make(map[string]*Job),
+		reconcileEvery: every,
+		fenceAfter:     opts.SessionTimeout / 3,
+		reconcileStop:  make(chan struct{}),
+		reconcileDone:  make(chan struct{}),
+	}
+	r.removeState = center.OnState(r.onState)
+	go r.reconcileLoop()
+	return r, nil
+}
+
+// InstanceID is this process's instance id.
+func (r *Runtime) InstanceID() string { return r.id }
+
+// IP is this process's server id.
+func (r *Runtime) IP() string { return r.ip }
+
+// Center is the registry center the runtime runs on.
+func (r *Runtime) Center() *reg.Center { return r.center }
+
+// Job returns a registered job by name.
+func (r *Runtime) Job(name string) (*Job, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	j, ok := r.jobs[name]
+	return j, ok
+}
+
+// snapshot lists the jobs whose registration got as far as their cache.
+func (r *Runtime) snapshot() []*Job {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make([]*Job, 0, len(r.jobs))
+	for _, j := range r.jobs {
+		select {
+		case <-j.ready:
+			if j.cache != nil {
+				out = append(out, j)
+			}
+		default:
+		}
+	}
+	return out
+}
+
+// async runs fn on a tracked short-lived goroutine, unless the runtime is closing.
+func (r *Runtime) async(fn func()) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed {
+		return
+	}
+	r.bg.Add(1)
+	go func() {
+		defer r.bg.Done()
+		fn()
+	}()
+}
+
+// sleep waits d or until the runtime closes; false when it closed.
+func (r *Runtime) sleep(d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-r.ctx.Done():
+		return false
+	}
+}
+
+// Close shuts every job down (see Job.Shutdown), stops the scheduler and the reconcile ticker.
+// The registry center stays open: its owner closes it.
+func (r *Runtime) Close(ctx context.Context) error {
+	r.mu.Lock()
+	if r.closed {
+		r.mu.Unlock()
+		return nil
+	}
+	jobs := make([]*Job, 0, len(r.jobs))
+	for _, j := range r.jobs {
+		jobs = append(jobs, j)
+	}
+	r.mu.Unlock()
+	var errs []error
+	for _, j := range jobs {
+		if err := j.Shutdown(ctx); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	r.mu.Lock()
+	r.closed = true
+	if r.fenceTimer != nil {
+		r.fenceTimer.Stop()
+	}
+	r.mu.Unlock()
+	r.removeState()
+	close(r.reconcileStop)
+	<-r.reconcileDone
+	if err := r.sched.Stop(ctx); err != nil {
+		errs = append(errs, err)
+	}
+	r.cancel()
+	r.bg.Wait()
+	return errors.Join(errs...)
+}
+
+// onState reacts to the registry session; it runs on the registry's state dispatcher, so
+// anything that talks to the registry goes to a goroutine.
+func (r *Runtime) onState(s reg.State) {
+	gen := r.stateGen.Add(1)
+	switch s {
+	case reg.StateSuspended:
+		r.paused.Store(true)
+		r.fenceIfStillSuspended(gen)
+	case reg.StateLost:
+		r.paused.Store(true)
+		for _, j := range r.snapshot() {
+			j.fenceAll("registry session lost")
+		}
+	case reg.StateReconnected:
+		// Same session: ephemeral nodes and claims are intact; only a re-registration that a
+		// suspension interrupted is finished.
+		r.paused.Store(false)
+		r.reregister(gen, false)
+	case reg.StateNewSession:
+		r.paused.Store(true)
+		for _, j := range r.snapshot() {
+			j.fenceAll("registry session replaced")
+		}
+		r.reregister(gen, true)
+	}
+}
+
+// fenceIfStillSuspended fences every running item when the connection stays suspended for
+// fenceAfter (see Options.SessionTimeout).
+func (r *Runtime) fenceIfStillSuspended(gen int64) {
+	if r.fenceAfter <= 0 {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed {
+		return
+	}
+	if r.fenceTimer != nil {
+		r.fenceTimer.Stop()
+	}
+	r.fenceTimer = time.AfterFunc(r.fenceAfter, func() {
+		if r.stateGen.Load() != gen {
+			return // reconnected (or lost, which fences) meanwhile
+		}
+		for _, j := range r.snapshot() {
+			j.fenceAll("registry connection suspended for a third of the session timeout")
+		}
+	})
+}
+
+// reregister restores, on a goroutine, the nodes of every job not registered in the current
+// session, retrying while the state stays the same; then fires resume.
+func (r *Runtime) reregister(gen int64, unpause bool) {
+	var jobs []*Job
+	for _, j := range r.snapshot() {
+		if j.needsRegistration() {
+			jobs = append(jobs, j)
+		}
+	}
+	if len(jobs) == 0 {
+		if unpause {
+			r.paused.Store(false)
+		}
+		return
+	}
+	r.async(func() {
+		for _, j := range jobs {
+			for err := j.reregister(); err != nil; err = j.reregister() {
+				j.log.Error("re-registering after a new session; retrying in 1s", "error", err)
+				if !r.sleep(time.Second) || r.stateGen.Load() != gen {
+					return
+				}
+			}
+		}
+		if unpause && r.stateGen.Load() == gen {
+			r.paused.Store(false)
+		}
+		r.log.Info("re-registered after a new registry session", "jobs", len(jobs))
+	})
+}
+
+func (r *Runtime) addJob(j *Job) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed {
+		return errors.New("engine: runtime closed")
+	}
+	if _, ok := r.jobs[j.name]; ok {
+		return fmt.Errorf("engine: job %q is already registered in this process", j.name)
+	}
+	r.jobs[j.name] = j
+	return nil
+}
+
+func (r *Runtime) dropJob(j *Job) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.jobs[j.name] == j {
+		delete(r.jobs, j.name)
+	}
+}

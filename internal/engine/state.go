@@ -1,0 +1,101 @@
+package engine
+
+import (
+	"strings"
+	"time"
+
+	"github.com/elasticjob-go/elasticjob/internal/nodepath"
+)
+
+// Reads of the job's cached subtree: the fire path uses these, never the registry.
+
+func (j *Job) cached(path string) (string, bool) { return j.cache.Get(path) }
+
+func (j *Job) exists(path string) bool {
+	_, ok := j.cache.Get(path)
+	return ok
+}
+
+func (j *Job) isLeaderCached() bool {
+	v, ok := j.cached(nodepath.LeaderElectionInstance(j.name))
+	return ok && v == j.rt.id && !j.isShutdown()
+}
+
+func (j *Job) hasLeaderCached() bool { return j.exists(nodepath.LeaderElectionInstance(j.name)) }
+
+func (j *Job) serverEnabled(ip string) bool {
+	v, ok := j.cached(nodepath.Server(j.name, ip))
+	return ok && v == "ENABLED"
+}
+
+// hasInstanceOf: some instance id belongs to ip (ElasticJob matches the prefix ip; we match
+// ip@-@ so that 10.0.0.1 does not claim 10.0.0.12's instances).
+func (j *Job) hasInstanceOf(ip string) bool {
+	for _, id := range j.cache.Children(nodepath.Instances(j.name)) {
+		if strings.HasPrefix(id, ip+"@-@") {
+			return true
+		}
+	}
+	return false
+}
+
+func (j *Job) localAvailable() bool {
+	return !j.isShutdown() && j.serverEnabled(j.rt.ip) && j.exists(nodepath.Instance(j.name, j.rt.id))
+}
+
+func (j *Job) anyServerAvailable() bool {
+	for _, ip := range j.cache.Children(nodepath.Servers(j.name)) {
+		if j.serverEnabled(ip) && j.hasInstanceOf(ip) {
+			return true
+		}
+	}
+	return false
+}
+
+// availableInstances lists, in the registry's child order, the instances whose server is
+// enabled. Instance nodes without a readable serverIp are reported and skipped.
+func (j *Job) availableInstances() []string {
+	var out []string
+	for _, id := range j.cache.Children(nodepath.Instances(j.name)) {
+		path := nodepath.Instance(j.name, id)
+		data, ok := j.cached(path)
+		if !ok {
+			continue
+		}
+		ip, err := instanceServerIP(data)
+		if err != nil || ip == "" {
+			j.warnOnce(path, data, "instance node without a readable serverIp; skipped", "error", err)
+			continue
+		}
+		if j.serverEnabled(ip) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// localItems: items 0..total-1 the cache assigns to this instance, none when the local server
+// is not available.
+func (j *Job) localItems(total int) []int {
+	if !j.localAvailable() {
+		return nil
+	}
+	var out []int
+	for i := 0; i < total; i++ {
+		if v, ok := j.cached(nodepath.ItemInstance(j.name, i)); ok && v == j.rt.id {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// waitCache polls the cache every 100 ms while cond holds; false when the job or runtime
+// stopped or the session is not usable meanwhile.
+func (j *Job) waitCache(cond func() bool) bool {
+	for cond() {
+		if j.isShutdown() || !j.rt.sleep(100*time.Millisecond) {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,75 @@
+package reg
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"strings"
+	"time"
+
+	"github.com/go-zookeeper/zk"
+)
+
+// Connect opens a ZooKeeper session, waiting for the first connection as long as the retry
+// settings allow (ElasticJob: maxSleepTime × maxRetries); the error names the servers.
+//
+// ConnectionTimeout bounds each TCP connection attempt to one server. BaseSleepTime is not used:
+// go-zookeeper reconnects on its own schedule (at once, then 1 s after each round of the
+// servers). The Lost timer uses the requested SessionTimeout (go-zookeeper does not expose the
+// negotiated one).
+func Connect(ctx context.Context, cfg Config) (*Center, error) {
+	cfg = withDefaults(cfg)
+	var servers []string
+	for _, s := range strings.Split(cfg.ServerLists, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			servers = append(servers, s)
+		}
+	}
+	if len(servers) == 0 {
+		return nil, fmt.Errorf("reg: no ZooKeeper server in serverLists %q", cfg.ServerLists)
+	}
+	c := newCenter(cfg)
+	dial := func(network, addr string, _ time.Duration) (net.Conn, error) {
+		return net.DialTimeout(network, addr, cfg.ConnectionTimeout)
+	}
+	conn, _, err := zk.Connect(servers, cfg.SessionTimeout,
+		zk.WithEventCallback(c.onEvent),
+		zk.WithLogger(zkLogger{cfg.Logger}),
+		zk.WithLogInfo(false),
+		zk.WithDialer(dial))
+	if err != nil {
+		return nil, fmt.Errorf("reg: connect to %s: %w", cfg.ServerLists, err)
+	}
+	c.setConn(conn)
+
+	bound := cfg.MaxSleepTime * time.Duration(cfg.MaxRetries)
+	timer := time.NewTimer(bound)
+	defer timer.Stop()
+	select {
+	case <-c.connected:
+	case <-timer.C:
+		err = fmt.Errorf("reg: no ZooKeeper session with %s within %v", cfg.ServerLists, bound)
+	case <-ctx.Done():
+		err = fmt.Errorf("reg: no ZooKeeper session with %s: %w", cfg.ServerLists, ctx.Err())
+	}
+	if err == nil && cfg.Digest != "" {
+		if err = conn.AddAuth("digest", []byte(cfg.Digest)); err != nil {
+			err = fmt.Errorf("reg: digest authentication with %s: %w", cfg.ServerLists, err)
+		}
+		c.acl = zk.AuthACL(zk.PermAll) // CREATOR_ALL_ACL
+	}
+	if err != nil {
+		c.Close()
+		return nil, err
+	}
+	return c, nil
+}
+
+// zkLogger sends the client's messages to slog. The client never formats credentials into
+// them (it only counts the credentials it re-sends).
+type zkLogger struct{ l *slog.Logger }
+
+func (z zkLogger) Printf(format string, args ...interface{}) {
+	z.l.Warn("zookeeper client: " + fmt.Sprintf(format, args...))
+}

@@ -1,0 +1,108 @@
+// Package schedule is the process-wide cron: one robfig/cron scheduler for every job of the
+// process, with panic recovery, and schedules that remember which fire time they produced so a
+// run knows the scheduled time it serves.
+package schedule
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/robfig/cron/v3"
+)
+
+// Scheduler fires the jobs of one process. A registered job costs an entry in robfig's list,
+// not a goroutine: robfig starts one goroutine per fire and it ends with the run.
+type Scheduler struct {
+	cron *cron.Cron
+
+	mu      sync.Mutex
+	started bool
+}
+
+// New returns a stopped scheduler; panics of fired funcs are logged on logger and recovered.
+func New(logger *slog.Logger) *Scheduler {
+	if logger == nil {
+		logger = slog.Default()
+	}
+	l := cronLogger{logger}
+	return &Scheduler{cron: cron.New(cron.WithLogger(l), cron.WithChain(cron.Recover(l)))}
+}
+
+// ParseFunc turns a cron expression and a time zone into a schedule: starter.ParseCron's shape.
+type ParseFunc func(spec, timeZone string) (cron.Schedule, error)
+
+// Entry identifies one registered schedule.
+type Entry = cron.EntryID
+
+// Add fires fn at every time of s, passing the scheduled fire time (not the moment the timer
+// woke up).
+func (s *Scheduler) Add(sched cron.Schedule, fn func(fireTime time.Time)) Entry {
+	fs := &firing{inner: sched}
+	return s.cron.Schedule(fs, cron.FuncJob(func() { fn(fs.fireTime(time.Now())) }))
+}
+
+// Remove stops firing an entry; a run in progress is not affected.
+func (s *Scheduler) Remove(id Entry) { s.cron.Remove(id) }
+
+// Start begins firing; calling it again does nothing.
+func (s *Scheduler) Start() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.started {
+		s.started = true
+		s.cron.Start()
+	}
+}
+
+// Stop stops firing and waits, bounded by ctx, for the fired funcs still running.
+func (s *Scheduler) Stop(ctx context.Context) error {
+	done := s.cron.Stop()
+	select {
+	case <-done.Done():
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("schedule: runs still in progress at stop: %w", ctx.Err())
+	}
+}
+
+// firing wraps a schedule and remembers the last two times it returned. robfig asks for the
+// next time right around the moment it starts a fire, so of those two, the latest one not after
+// now is the fire being served.
+type firing struct {
+	inner cron.Schedule
+
+	mu   sync.Mutex
+	last [2]time.Time // last[1] is the most recent
+}
+
+func (f *firing) Next(t time.Time) time.Time {
+	n := f.inner.Next(t)
+	f.mu.Lock()
+	f.last[0], f.last[1] = f.last[1], n
+	f.mu.Unlock()
+	return n
+}
+
+func (f *firing) fireTime(now time.Time) time.Time {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if !f.last[1].IsZero() && !f.last[1].After(now) {
+		return f.last[1]
+	}
+	if !f.last[0].IsZero() && !f.last[0].After(now) {
+		return f.last[0]
+	}
+	return now
+}
+
+// cronLogger sends robfig's log to slog: its chatty Info at debug level, errors (recovered
+// panics) at error level.
+type cronLogger struct{ l *slog.Logger }
+
+func (c cronLogger) Info(msg string, kv ...any) { c.l.Debug("cron: "+msg, kv...) }
+func (c cronLogger) Error(err error, msg string, kv ...any) {
+	c.l.Error("cron: "+msg, append([]any{"error", err}, kv...)...)
+}

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# test.sh: what `make test` runs. Installs ZooKeeper (once), starts a standalone server and a
+# three-node ensemble on loopback unless ZK_SERVERS is given, runs go vet and the tests with the
+# race detector, stops the servers whatever happens, and ends with a summary.
+#
+#   PKGS       packages to vet and test (default ./...)
+#   TESTFLAGS  extra `go test` flags, e.g. TESTFLAGS='-run TestFoo -v'
+#   ZK_SERVERS use this ZooKeeper instead of starting one (the ensemble tests are then skipped)
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+if ! command -v go >/dev/null && [[ -x /usr/local/go/bin/go ]]; then
+	export PATH=/usr/local/go/bin:$PATH
+fi
+PKGS=${PKGS:-./...}
+TESTFLAGS=${TESTFLAGS:-}
+read -r -a pkgs <<<"$PKGS"
+read -r -a testflags <<<"$TESTFLAGS"
+
+now() { echo "${EPOCHREALTIME/,/.}"; }
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+t0=$(now)
+timings=()
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/elasticjob-test.XXXXXX")
+cleanup() {
+	local rc=$?
+	bash scripts/zookeeper.sh stop "$tmp/standalone" || rc=1
+	bash scripts/zookeeper.sh stop "$tmp/ensemble" || rc=1
+	rm -rf "$tmp"
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT # exit runs the EXIT trap: the servers are stopped on Ctrl-C too
+trap 'exit 143' TERM
+
+if [[ -z ${ZK_SERVERS:-} ]]; then
+	t=$(now)
+	bash scripts/zookeeper.sh install
+	timings+=("install $(since "$t")s")
+	t=$(now)
+	bash scripts/zookeeper.sh start-standalone "$tmp/standalone"
+	timings+=("standalone $(since "$t")s")
+	t=$(now)
+	bash scripts/zookeeper.sh start-ensemble "$tmp/ensemble"
+	timings+=("ensemble quorum $(since "$t")s")
+	ZK_SERVERS=$(<"$tmp/standalone/servers")
+	ZK_ENSEMBLE=$(<"$tmp/ensemble/ensemble")
+	export ZK_SERVERS ZK_ENSEMBLE ZK_ENSEMBLE_DIR=$tmp/ensemble ZKTEST_MANAGED=1
+else
+	echo "test.sh: using ZK_SERVERS=$ZK_SERVERS; ensemble tests need ZK_ENSEMBLE_DIR (see make zk-up) or skip"
+fi
+
+t=$(now)
+go build -o "$tmp/testsummary" ./scripts/testsummary
+go vet "${pkgs[@]}"
+timings+=("vet $(since "$t")s")
+
+t=$(now)
+status=0
+go test -race -count=1 -timeout=8m -json "${testflags[@]}" "${pkgs[@]}" | "$tmp/testsummary" || status=$?
+timings+=("tests $(since "$t")s")
+
+result=PASS
+((status == 0)) || result=FAIL
+echo "test.sh: $result in $(since "$t0")s ($(
+	IFS=,
+	echo "${timings[*]}" | sed 's/,/, /g'
+))"
+exit "$status"

@@ -1,0 +1,98 @@
+package starter
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/elasticjob-go/elasticjob/internal/engine"
+	"github.com/elasticjob-go/elasticjob/internal/reg"
+)
+
+// RegistryCenterConfig is the regCenter configuration, with ElasticJob's meaning and defaults
+// (zero values take them: 60 s session, 15 s connection, 1 s base sleep, 3 s max sleep, 3
+// retries).
+type RegistryCenterConfig struct {
+	ServerLists       string // "host:port,host:port"
+	Namespace         string
+	Digest            string // "user:password"
+	SessionTimeout    time.Duration
+	ConnectionTimeout time.Duration
+	BaseSleepTime     time.Duration
+	MaxSleepTime      time.Duration
+	MaxRetries        int
+}
+
+// RegistryCenter is a registry session plus the process-wide engine that runs every job on it:
+// one session, one cron scheduler, one instance identity. Create one per process.
+type RegistryCenter struct {
+	center *reg.Center
+	rt     *engine.Runtime
+}
+
+// RegistryOption adjusts the instance identity or the runtime.
+type RegistryOption func(*registryOptions)
+
+type registryOptions struct {
+	engine engine.Options
+}
+
+// WithIP sets the server IP (servers/{ip}, and the ip of ip@-@pid) instead of the first
+// non-loopback IPv4 address.
+func WithIP(ip string) RegistryOption { return func(o *registryOptions) { o.engine.IP = ip } }
+
+// WithInstanceID replaces the whole instance id ip@-@pid.
+func WithInstanceID(id string) RegistryOption {
+	return func(o *registryOptions) { o.engine.InstanceID = id }
+}
+
+// WithLogger sets the logger of the registry and the engine.
+func WithLogger(l *slog.Logger) RegistryOption {
+	return func(o *registryOptions) { o.engine.Logger = l }
+}
+
+// NewRegistryCenter connects to ZooKeeper (an empty ServerLists means the embedded in-process
+// registry, for one process only) and starts the process's engine on that session.
+func NewRegistryCenter(ctx context.Context, cfg RegistryCenterConfig, opts ...RegistryOption) (*RegistryCenter, error) {
+	var o registryOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
+	rc := reg.Config{
+		ServerLists: cfg.ServerLists, Namespace: cfg.Namespace, Digest: cfg.Digest,
+		SessionTimeout: cfg.SessionTimeout, ConnectionTimeout: cfg.ConnectionTimeout,
+		BaseSleepTime: cfg.BaseSleepTime, MaxSleepTime: cfg.MaxSleepTime, MaxRetries: cfg.MaxRetries,
+		Logger: o.engine.Logger,
+	}
+	var center *reg.Center
+	var err error
+	if cfg.ServerLists == "" {
+		center, err = reg.NewEmbedded(rc)
+	} else {
+		center, err = reg.Connect(ctx, rc)
+	}
+	if err != nil {
+		return nil, err
+	}
+	o.engine.SessionTimeout = cfg.SessionTimeout
+	if o.engine.SessionTimeout <= 0 {
+		o.engine.SessionTimeout = 60 * time.Second // ElasticJob's (Curator's) default
+	}
+	rt, err := engine.NewRuntime(center, o.engine)
+	if err != nil {
+		_ = center.Close()
+		return nil, err
+	}
+	return &RegistryCenter{center: center, rt: rt}, nil
+}
+
+// InstanceID is this process's instance id.
+func (r *RegistryCenter) InstanceID() string { return r.rt.InstanceID() }
+
+// Close stops every job of the process (waiting for running items, bounded by ctx), removes
+// this instance's ephemeral nodes and ends the session.
+func (r *RegistryCenter) Close(ctx context.Context) error {
+	err := r.rt.Close(ctx)
+	return errors.Join(err, r.center.Close())
+}
