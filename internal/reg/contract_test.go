@@ -29,6 +29,7 @@ func TestContract(t *testing.T) {
 		{"TxnAtomicity", testTxnAtomicity},
 		{"NamespaceWithSlash", testNamespaceWithSlash},
 		{"RegistryTime", testRegistryTime},
+		{"Ctime", testCtime},
 		{"CacheEvents", testCacheEvents},
 		{"HandlerCallsBack", testHandlerCallsBack},
 		{"WatchesAfterReconnect", testWatchesAfterReconnect},
@@ -328,6 +329,25 @@ func testRegistryTime(t *testing.T, b backend) {
 	must(t, err)
 	if later.Before(got) {
 		t.Fatalf("registry time went back: %v then %v", got, later)
+	}
+}
+
+func testCtime(t *testing.T, b backend) {
+	c := b.openNS(t, testConfig(t))
+	if _, err := c.Ctime("/job/sharding/0/running"); !errors.Is(err, ErrNoNode) || err.Error() != "reg: /job/sharding/0/running: zk: node does not exist" {
+		t.Fatalf("Ctime of a missing node: %v", err)
+	}
+	before := time.Now().Add(-5 * time.Second)
+	must(t, c.Persist("/job/sharding/0/running", "10.0.0.1@-@1"))
+	created, err := c.Ctime("/job/sharding/0/running")
+	must(t, err)
+	if created.Before(before) || created.After(time.Now().Add(5*time.Second)) {
+		t.Fatalf("Ctime = %v, now %v", created, time.Now())
+	}
+	time.Sleep(20 * time.Millisecond)
+	must(t, c.Update("/job/sharding/0/running", "10.0.0.2@-@2"))
+	if again, err := c.Ctime("/job/sharding/0/running"); err != nil || !again.Equal(created) {
+		t.Fatalf("Ctime after an update = %v, %v; want the creation time %v", again, err, created)
 	}
 }
 

@@ -40,6 +40,19 @@ func (c *Center) Get(path string) (string, error) {
 	return string(data), nil
 }
 
+// Ctime reads when a node was created, from the server: for a running node, when the run it
+// marks began (the engine derives a crashed run's fire time from it, off the fire path).
+func (c *Center) Ctime(path string) (time.Time, error) {
+	ok, stat, err := c.conn.Exists(c.abs(path))
+	if err == nil && (!ok || stat == nil) {
+		err = zk.ErrNoNode
+	}
+	if err != nil {
+		return time.Time{}, pathError(path, err)
+	}
+	return time.UnixMilli(stat.Ctime), nil
+}
+
 // Exists says whether a node exists, asking the server.
 func (c *Center) Exists(path string) (bool, error) {
 	ok, _, err := c.conn.Exists(c.abs(path))
