@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -167,7 +168,22 @@ func TestDataflowJobThroughTheBootstrap(t *testing.T) {
 	if err := b.Execute(); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, func() bool { return len(job.done()) == 3 }, "three records processed")
+	// A streaming run stops early when a resharding becomes pending — and the registration of
+	// this very instance may still set the flag while the first run streams. What is left is
+	// processed by the next run, as in ElasticJob, so trigger again until all data is processed.
+	waitFor(t, func() bool {
+		if len(job.done()) == 3 {
+			return true
+		}
+		if err := b.Execute(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(200 * time.Millisecond)
+		return len(job.done()) == 3
+	}, "three records processed")
+	if got := job.done(); !slices.Equal(got, []string{"a", "b", "c"}) {
+		t.Fatalf("processed %q, want each record once, in order", got)
+	}
 	if _, err := NewOneOffJobBootstrap(rc, 42, NewJobConfiguration("badJob", 1)); err == nil || err.Error() != `starter: job "badJob": int is neither a SimpleJob nor a dataflow job (starter.Dataflow)` {
 		t.Fatalf("error %v", err)
 	}
