@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 
@@ -56,6 +57,11 @@ func (b *barrier) wake() {
 	}
 }
 
+// fail names the job and the pass in an error.
+func (b *barrier) fail(j *engine.Job, err error) error {
+	return fmt.Errorf("job %s: distribute-once %s: %w", j.Name(), b.phase, err)
+}
+
 // pass is one barrier for one run on this instance.
 func (l *Listener) pass(ctx context.Context, b *barrier, scs jobapi.ShardingContexts) error {
 	if len(scs.ShardingItemParameters) == 0 {
@@ -65,9 +71,7 @@ func (l *Listener) pass(ctx context.Context, b *barrier, scs jobapi.ShardingCont
 	if j == nil {
 		return errNotBound
 	}
-	fail := func(err error) error {
-		return fmt.Errorf("job %s: distribute-once %s: %w", j.Name(), b.phase, err)
-	}
+	fail := func(err error) error { return b.fail(j, err) }
 	// Armed before our nodes exist: the release cannot come before we listen for it.
 	w := b.arm()
 	defer b.disarm(w)
@@ -85,40 +89,62 @@ func (l *Listener) pass(ctx context.Context, b *barrier, scs jobapi.ShardingCont
 	if last {
 		return nil
 	}
-	ours := b.item(j.Name(), items[0])
+	return b.await(ctx, j, b.item(j.Name(), items[0]), w)
+}
+
+// await waits until the barrier is released (ours, one of our item nodes, is gone), a missing
+// item's instance is gone, the timeout passes or ctx ends.
+func (b *barrier) await(ctx context.Context, j *engine.Job, ours string, w chan struct{}) error {
 	released := func() bool {
-		ok, err := c.Exists(ours)
+		ok, err := j.Center().Exists(ours)
 		return err == nil && !ok
+	}
+	if err := b.giveUpOnOrphan(j); err != nil { // gone before this wait began
+		return err
 	}
 	timer := time.NewTimer(b.timeout)
 	defer timer.Stop()
 	for {
 		select {
-		case <-w:
+		case <-w: // a deletion in the barrier, or of an instance node
 			if released() {
 				return nil
+			}
+			if err := b.giveUpOnOrphan(j); err != nil {
+				return err
 			}
 		case <-timer.C:
 			if released() { // released, but this instance's cache missed the deletion
 				return nil
 			}
-			if err := c.Remove(b.root(j.Name())); err != nil {
-				return fail(fmt.Errorf("timeout after %v waiting for all items to %s; clearing %s: %w", b.timeout, b.verb, b.root(j.Name()), err))
-			}
-			return fail(fmt.Errorf("timeout after %v waiting for all items to %s", b.timeout, b.verb))
+			return b.giveUp(j, fmt.Errorf("timeout after %v waiting for all items to %s", b.timeout, b.verb))
 		case <-ctx.Done():
-			return fail(ctx.Err())
+			return b.fail(j, ctx.Err())
 		}
 	}
+}
+
+// giveUpOnOrphan gives up when a missing item's instance is gone; nil when none is.
+func (b *barrier) giveUpOnOrphan(j *engine.Job) error {
+	if item, owner, ok := b.orphan(j); ok {
+		return b.giveUp(j, fmt.Errorf("giving up: item %d belongs to %s, which is gone", item, owner))
+	}
+	return nil
+}
+
+// giveUp clears the barrier for the next fire, as ElasticJob does on a timeout.
+func (b *barrier) giveUp(j *engine.Job, reason error) error {
+	if err := j.Center().Remove(b.root(j.Name())); err != nil {
+		reason = fmt.Errorf("%w; clearing %s: %w", reason, b.root(j.Name()), err)
+	}
+	return b.fail(j, reason)
 }
 
 // tryLast: when every item has reached the barrier, take its lock, check again, call the
 // wrapped listener if the check still holds and delete the barrier in any case. true when it
 // took the lock (the barrier is released, by us or by whoever held the lock before).
 func (l *Listener) tryLast(ctx context.Context, b *barrier, j *engine.Job, scs jobapi.ShardingContexts) (bool, error) {
-	fail := func(err error) error {
-		return fmt.Errorf("job %s: distribute-once %s: %w", j.Name(), b.phase, err)
-	}
+	fail := func(err error) error { return b.fail(j, err) }
 	all, err := b.all(j)
 	if err != nil {
 		return false, fail(err)
@@ -150,21 +176,58 @@ func (l *Listener) tryLast(ctx context.Context, b *barrier, j *engine.Job, scs j
 // all says whether the barrier holds every item: as many children as shardingTotalCount
 // (read from the registry), or at least as many for completed.
 func (b *barrier) all(j *engine.Job) (bool, error) {
-	c := j.Center()
-	kids, err := c.Children(b.root(j.Name()))
+	kids, err := j.Center().Children(b.root(j.Name()))
 	if err != nil || len(kids) == 0 {
 		return false, err
 	}
-	data, err := c.Get(nodepath.Config(j.Name()))
+	total, err := totalCount(j)
 	if err != nil {
 		return false, err
 	}
+	if b.atLeast {
+		return len(kids) >= total, nil
+	}
+	return len(kids) == total, nil
+}
+
+// orphan finds an item missing from the barrier whose owner (sharding/{i}/instance) has no
+// instance node any more: it will not reach the barrier this fire. ok is false when there is
+// none, or when the registry cannot tell.
+func (b *barrier) orphan(j *engine.Job) (item int, owner string, ok bool) {
+	c := j.Center()
+	kids, err := c.Children(b.root(j.Name()))
+	if err != nil || len(kids) == 0 {
+		return 0, "", false
+	}
+	total, err := totalCount(j)
+	if err != nil {
+		return 0, "", false
+	}
+	for i := range total {
+		if slices.Contains(kids, strconv.Itoa(i)) {
+			continue
+		}
+		owner, err := c.Get(nodepath.ItemInstance(j.Name(), i))
+		if err != nil || owner == "" {
+			continue
+		}
+		if alive, err := c.Exists(nodepath.Instance(j.Name(), owner)); err == nil && !alive {
+			return i, owner, true
+		}
+	}
+	return 0, "", false
+}
+
+// totalCount reads shardingTotalCount from the registry, as ElasticJob does here.
+func totalCount(j *engine.Job) (int, error) {
+	path := nodepath.Config(j.Name())
+	data, err := j.Center().Get(path)
+	if err != nil {
+		return 0, err
+	}
 	cfg, err := nodedata.UnmarshalJobConfig(data)
 	if err != nil {
-		return false, fmt.Errorf("%s: %w", nodepath.Config(j.Name()), err)
+		return 0, fmt.Errorf("%s: %w", path, err)
 	}
-	if b.atLeast {
-		return len(kids) >= cfg.ShardingTotalCount, nil
-	}
-	return len(kids) == cfg.ShardingTotalCount, nil
+	return cfg.ShardingTotalCount, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -20,8 +21,9 @@ const onceJob = "onceJob"
 // Three instances with their own sessions, a job of 5 items fired every second: over 20
 // consecutive fires the wrapped before and after callbacks run exactly once per fire across
 // the cluster. Then one instance is cut off (its connection blackholed) in the middle of a
-// fire: the two others give up waiting for its items after the completed timeout, the error
-// handler gets the timeout, and once its session has expired the fires are exactly-once again.
+// fire: the two others give up waiting for its items after the completed timeout (2 s, before
+// its 4 s session expires), the error handler gets the timeout, and once its session has
+// expired the fires are exactly-once again.
 func TestOncePerFireAcrossThreeInstancesAndACrash(t *testing.T) {
 	servers := zktest.Servers(t)
 	ns := fmt.Sprintf("distributeonce-%d", time.Now().UnixNano())
@@ -39,11 +41,11 @@ func TestOncePerFireAcrossThreeInstancesAndACrash(t *testing.T) {
 	var rcs []*starter.RegistryCenter
 	var boots []*starter.ScheduleJobBootstrap
 	for _, id := range ids {
-		addr := servers
+		addr, session := servers, 2*time.Second
 		if id == cID {
-			addr = proxy.Addr()
+			addr, session = proxy.Addr(), 4*time.Second
 		}
-		rc := connect(t, addr, ns, id)
+		rc := connect(t, addr, ns, id, session)
 		rcs = append(rcs, rc)
 		job := starter.SimpleJobFunc(func(ctx context.Context, sc starter.ShardingContext) error {
 			r.add(call{what: "item", instance: id, fireTime: sc.FireTime, item: sc.ShardingItem})
@@ -138,12 +140,90 @@ func TestOncePerFireAcrossThreeInstancesAndACrash(t *testing.T) {
 			t.Errorf("fire %v after the crash ran %v, want the 5 items on A and B", f.Format(time.TimeOnly), items)
 		}
 	}
+	// Fires between the timeout and C's expiry wait for C's items, until the survivors see
+	// that C is gone.
+	gaveUp := regexp.MustCompile(`^job "onceJob": listener (before|after) run: job onceJob: distribute-once (before|after): giving up: item [0-4] belongs to 10\.0\.0\.3@-@103, which is gone$`)
 	for _, e := range survivorErrors() {
-		if e != wantAfter && e != wantBefore {
-			t.Errorf("survivor error %q is not a barrier timeout", e)
+		if e != wantAfter && e != wantBefore && !gaveUp.MatchString(e) {
+			t.Errorf("survivor error %q is neither a barrier timeout nor giving up on C", e)
 		}
 	}
-	t.Logf("survivor errors: %d; clean fires after the crash from %v", len(survivorErrors()), clean()[0].Format(time.TimeOnly))
+	t.Logf("clean fires after the crash from %v; survivor errors:\n%s", clean()[0].Format(time.TimeOnly), strings.Join(survivorErrors(), "\n"))
+}
+
+// An instance that is gone takes its items with it: a survivor waiting for them gives up as soon
+// as it sees the instance node deleted, long before the timeout.
+func TestGivesUpWhenAnInstanceIsGone(t *testing.T) {
+	servers := zktest.Servers(t)
+	ns := fmt.Sprintf("distributeonce-gone-%d", time.Now().UnixNano())
+	proxy := zktest.NewProxy(t, servers)
+	r := newJournal()
+	cfg := starter.NewJobConfiguration("goneJob", 2)
+	cfg.Cron = "* * * * * ?"
+	cfg.Misfire = false
+	const aID, cID = "10.0.0.1@-@401", "10.0.0.3@-@103"
+	var blockC atomic.Bool
+	blocked := make(chan int, 1)
+	var rcs []*starter.RegistryCenter
+	var boots []*starter.ScheduleJobBootstrap
+	for _, id := range []string{aID, cID} {
+		addr := servers
+		if id == cID {
+			addr = proxy.Addr()
+		}
+		rc := connect(t, addr, ns, id, 2*time.Second)
+		rcs = append(rcs, rc)
+		job := starter.SimpleJobFunc(func(ctx context.Context, sc starter.ShardingContext) error {
+			r.add(call{what: "item", instance: id, fireTime: sc.FireTime, item: sc.ShardingItem})
+			if id == cID && blockC.CompareAndSwap(true, false) {
+				blocked <- sc.ShardingItem
+				<-ctx.Done()
+			}
+			return nil
+		})
+		b, err := starter.NewScheduleJobBootstrap(rc, job, cfg,
+			starter.WithDistributeOnceListener(wrapped{r: r, instance: id}, 30*time.Second, 30*time.Second),
+			r.handler(id))
+		if err != nil {
+			t.Fatal(err)
+		}
+		boots = append(boots, b)
+	}
+	defer func() {
+		proxy.Restore()
+		closeAll(rcs[1], rcs[0])
+	}()
+	for _, b := range boots {
+		b.Schedule()
+	}
+	// Wait for a fire of both instances, so that C owns an item.
+	waitFor(t, 15*time.Second, func() bool {
+		for _, f := range r.fires() {
+			if r.count("after", f) == 1 && len(r.items(f)) == 2 {
+				return true
+			}
+		}
+		return false
+	}, "a complete fire on both instances")
+	blockC.Store(true)
+	var item int
+	select {
+	case item = <-blocked:
+	case <-time.After(10 * time.Second):
+		t.Fatal("C never ran an item")
+	}
+	proxy.Blackhole()
+	cut := time.Now()
+	waitFor(t, 15*time.Second, func() bool { return len(r.errorsOf(aID)) > 0 }, "A gives up")
+	elapsed := time.Since(cut)
+	want := fmt.Sprintf(`job "goneJob": listener after run: job goneJob: distribute-once after: giving up: item %d belongs to %s, which is gone`, item, cID)
+	if got := r.errorsOf(aID)[0]; got != want {
+		t.Fatalf("error %q\nwant %q", got, want)
+	}
+	if elapsed > 10*time.Second {
+		t.Errorf("gave up %v after the cut: not before the 30s timeout", elapsed)
+	}
+	t.Logf("A gave up %v after C was cut off (session 2s, timeout 30s)", elapsed.Round(10*time.Millisecond))
 }
 
 // An item that does not run this fire (disabled) keeps the barriers from completing: the
@@ -155,7 +235,7 @@ func TestDisabledItemTimesOut(t *testing.T) {
 	check := checker(t, servers, ns)
 	r := newJournal()
 	const id = "10.0.0.1@-@201"
-	rc := connect(t, servers, ns, id)
+	rc := connect(t, servers, ns, id, 2*time.Second)
 	defer closeAll(rc)
 	job := starter.SimpleJobFunc(func(_ context.Context, sc starter.ShardingContext) error {
 		r.add(call{what: "item", instance: id, fireTime: sc.FireTime, item: sc.ShardingItem})

@@ -112,10 +112,10 @@ func (w wrapped) AfterJobExecuted(_ context.Context, scs starter.ShardingContext
 }
 
 // connect opens a registry center with its own session and instance id.
-func connect(t *testing.T, servers, ns, id string) *starter.RegistryCenter {
+func connect(t *testing.T, servers, ns, id string, session time.Duration) *starter.RegistryCenter {
 	t.Helper()
 	rc, err := starter.NewRegistryCenter(context.Background(),
-		starter.RegistryCenterConfig{ServerLists: servers, Namespace: ns, SessionTimeout: 2 * time.Second},
+		starter.RegistryCenterConfig{ServerLists: servers, Namespace: ns, SessionTimeout: session},
 		starter.WithInstanceID(id), quiet)
 	if err != nil {
 		t.Fatal(err)
@@ -134,7 +134,7 @@ func closeAll(rcs ...*starter.RegistryCenter) {
 // checker is a plain session for reading and writing nodes in a test.
 func checker(t *testing.T, servers, ns string) *reg.Center {
 	t.Helper()
-	c, err := reg.Connect(context.Background(), reg.Config{ServerLists: servers, Namespace: ns})
+	c, err := reg.Connect(context.Background(), reg.Config{ServerLists: servers, Namespace: ns, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -29,7 +29,6 @@ const (
 // has completed. Give it to one job (starter.WithListeners, or
 // starter.WithDistributeOnceListener which builds it): the engine binds it to that job.
 type Listener struct {
-	wrapped   jobapi.Listener
 	started   *barrier
 	completed *barrier
 
@@ -39,7 +38,7 @@ type Listener struct {
 
 var _ engine.BoundListener = (*Listener)(nil)
 
-// New wraps l; startedTimeout and completedTimeout ≤ 0 take the defaults.
+// New wraps l (not nil); startedTimeout and completedTimeout ≤ 0 take the defaults.
 func New(l jobapi.Listener, startedTimeout, completedTimeout time.Duration) *Listener {
 	if startedTimeout <= 0 {
 		startedTimeout = DefaultStartedTimeout
@@ -48,7 +47,6 @@ func New(l jobapi.Listener, startedTimeout, completedTimeout time.Duration) *Lis
 		completedTimeout = DefaultCompletedTimeout
 	}
 	return &Listener{
-		wrapped: l,
 		started: &barrier{
 			phase: "before", verb: "start", timeout: startedTimeout,
 			root: nodepath.GuaranteeStarted, item: nodepath.GuaranteeStartedItem, latch: nodepath.GuaranteeStartedLatch,
@@ -78,12 +76,18 @@ func (l *Listener) Bind(j *engine.Job) error {
 	return nil
 }
 
-// JobEvent wakes the waiters of a barrier when its node, or one below it, is deleted.
+// JobEvent wakes the waiters of a barrier when its node, or one below it, is deleted, and
+// every waiter when an instance node is deleted (its items may never reach the barrier).
 func (l *Listener) JobEvent(ev reg.Event) {
 	if ev.Type != reg.EventDeleted {
 		return
 	}
-	job, _ := nodepath.Split(ev.Path)
+	job, rest := nodepath.Split(ev.Path)
+	if dir, _, ok := strings.Cut(rest, "/"); ok && dir == "instances" {
+		l.started.wake()
+		l.completed.wake()
+		return
+	}
 	for _, b := range []*barrier{l.started, l.completed} {
 		root := b.root(job)
 		if ev.Path == root || strings.HasPrefix(ev.Path, root+"/") {
