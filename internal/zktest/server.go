@@ -197,7 +197,14 @@ func waitServing(addr string, pid int, cfg string, timeout time.Duration) error 
 	deadline := time.Now().Add(timeout)
 	for {
 		if !isServer(pid, cfg) {
-			waitGone(pid, time.Second)
+			// Between fork and exec the child still shows the test binary's command line:
+			// only a dead process has exited (reaping a live one would block forever).
+			if !waitGone(pid, time.Second) {
+				if time.Now().After(deadline) {
+					return fmt.Errorf("pid %d is not a ZooKeeper server after %v", pid, timeout)
+				}
+				continue
+			}
 			if how := reap(pid); how != "" {
 				return fmt.Errorf("pid %d exited: %s", pid, how)
 			}
