@@ -143,7 +143,7 @@ func (g *generator) loadErrors(pkg *packages.Package) bool {
 	bad := false
 	for _, e := range pkg.Errors {
 		switch {
-		case e.Kind == packages.TypeError && e.Msg == "undefined: Module":
+		case e.Kind == packages.TypeError && isGeneratedModule(e.Msg):
 			continue
 		case e.Kind == packages.ListError && strings.HasPrefix(e.Msg, "# "):
 			continue // the compiler's output: go/types reports the same errors one by one
@@ -152,6 +152,20 @@ func (g *generator) loadErrors(pkg *packages.Package) bool {
 		g.errs.Add(g.rel(parsePos(e.Pos, pkg.PkgPath)), e.Msg)
 	}
 	return bad
+}
+
+// isGeneratedModule says whether a type error is a reference to a Module that ejgen generates
+// (the package's own, or jobs.Module from main): it is absent while packages load without
+// their generated files, and is no mistake of the user's.
+func isGeneratedModule(msg string) bool {
+	name, ok := strings.CutPrefix(msg, "undefined: ")
+	if !ok {
+		return false
+	}
+	if _, sel, found := strings.Cut(name, "."); found {
+		name = sel
+	}
+	return name == "Module"
 }
 
 // parsePos reads the file:line:col of a packages.Error; an error without one is reported

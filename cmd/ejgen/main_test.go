@@ -151,3 +151,24 @@ ejgen: nothing written; directive reference: ejgen -help
 		t.Errorf("ejgen = %d, stderr:\n%s\nwant:\n%s", code, stderr, want)
 	}
 }
+
+// At a module's root, main refers to jobs.Module, which does not exist while ejgen loads the
+// packages without their generated files: that reference must not be an error.
+func TestModuleRootWithAMainUsingTheGeneratedModule(t *testing.T) {
+	dir := service(t, map[string]string{"jobs": "simple/jobs.go"})
+	write(t, filepath.Join(dir, "main.go"), `package main
+
+import (
+	jobs "example.com/shop/jobs"
+	"go.uber.org/fx"
+)
+
+func main() { fx.New(jobs.Module).Run() }
+`)
+	if code, stdout, stderr := ejgen(dir, "./..."); code != 0 || stdout != "wrote jobs/"+gen.FileName+"\n" {
+		t.Fatalf("ejgen ./... = %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	if code, _, stderr := ejgen(dir, "-check", "./..."); code != 0 || stderr != "" {
+		t.Fatalf("-check ./... = %d, stderr %q, want 0", code, stderr)
+	}
+}
