@@ -16,6 +16,7 @@ import (
 
 	"github.com/elasticjob-go/elasticjob/internal/nodedata"
 	"github.com/elasticjob-go/elasticjob/internal/reg"
+	"github.com/elasticjob-go/elasticjob/internal/testkit"
 	"github.com/elasticjob-go/elasticjob/internal/zktest"
 	"github.com/elasticjob-go/elasticjob/starter"
 )
@@ -49,17 +50,6 @@ func (j *recordingJob) jobs() []string {
 	}
 	slices.Sort(names)
 	return names
-}
-
-func waitFor(t *testing.T, cond func() bool, what string) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("not within 10s: %s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 }
 
 // provideJobs is what an ejgen module does: job and listener definitions in their groups.
@@ -214,7 +204,7 @@ func TestJobsStartAfterTheirDependencies(t *testing.T) {
 		}, fx.ResultTags(`group:"elasticjob.jobs"`))),
 	)
 	defer app.RequireStop()
-	waitFor(t, func() bool { job.mu.Lock(); defer job.mu.Unlock(); return len(job.notes) > 0 }, "a run")
+	testkit.Eventually(t, 10*time.Second, func() bool { job.mu.Lock(); defer job.mu.Unlock(); return len(job.notes) > 0 }, "a run")
 	job.mu.Lock()
 	defer job.mu.Unlock()
 	if job.notes[0] != "ready" {
@@ -257,8 +247,8 @@ elasticjob:
 	))
 	defer app.RequireStop()
 	job := greeter.Job.(*recordingJob)
-	waitFor(t, func() bool { return slices.Equal(job.jobs(), []string{"greeter", "greeterEU"}) }, "both jobs of the Go implementation run")
-	waitFor(t, func() bool { b, _ := os.ReadFile(out); return strings.Contains(string(b), `"jobName":"backup"`) }, "the script job runs")
+	testkit.Eventually(t, 10*time.Second, func() bool { return slices.Equal(job.jobs(), []string{"greeter", "greeterEU"}) }, "both jobs of the Go implementation run")
+	testkit.Eventually(t, 10*time.Second, func() bool { b, _ := os.ReadFile(out); return strings.Contains(string(b), `"jobName":"backup"`) }, "the script job runs")
 	mu.Lock()
 	defer mu.Unlock()
 	if want := []string{"before first greeter", "before second greeter"}; !slices.Equal(calls[:2], want) {

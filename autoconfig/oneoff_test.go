@@ -3,7 +3,6 @@ package autoconfig
 import (
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
 	"slices"
 	"sync"
@@ -12,6 +11,7 @@ import (
 
 	"go.uber.org/fx"
 
+	"github.com/elasticjob-go/elasticjob/internal/testkit"
 	"github.com/elasticjob-go/elasticjob/internal/zktest"
 	"github.com/elasticjob-go/elasticjob/starter"
 )
@@ -90,7 +90,7 @@ func TestOneOffJobRunsOnceOnEveryInstance(t *testing.T) {
 	defer app.RequireStop()
 
 	ids := []string{appID()}
-	quiet := starter.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))
+	quiet := starter.WithLogger(slog.New(slog.DiscardHandler))
 	for _, id := range []string{"10.0.0.2@-@202", "10.0.0.3@-@203"} {
 		rc, err := starter.NewRegistryCenter(context.Background(),
 			starter.RegistryCenterConfig{ServerLists: servers, Namespace: ns, SessionTimeout: 4 * time.Second},
@@ -114,8 +114,8 @@ func TestOneOffJobRunsOnceOnEveryInstance(t *testing.T) {
 	if err := oneOff.Execute("report"); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, func() bool { return len(log.all()) >= 3 }, "three runs")
-	waitFor(t, func() bool { _, a := once.counts(); return a >= 1 }, "the distribute-once after callback")
+	testkit.Eventually(t, 10*time.Second, func() bool { return len(log.all()) >= 3 }, "three runs")
+	testkit.Eventually(t, 10*time.Second, func() bool { _, a := once.counts(); return a >= 1 }, "the distribute-once after callback")
 	time.Sleep(1500 * time.Millisecond) // a second run anywhere would show by now
 	runs := log.all()
 	if len(runs) != 3 {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/elasticjob-go/elasticjob/distributeonce"
+	"github.com/elasticjob-go/elasticjob/internal/testkit"
 	"github.com/elasticjob-go/elasticjob/internal/zktest"
 	"github.com/elasticjob-go/elasticjob/starter"
 )
@@ -72,7 +73,7 @@ func TestOncePerFireAcrossThreeInstancesAndACrash(t *testing.T) {
 	}
 
 	// 20 consecutive fires, each with exactly one before and one after.
-	waitFor(t, 40*time.Second, func() bool {
+	testkit.Eventually(t, 40*time.Second, func() bool {
 		f := r.fires()
 		return len(f) >= 21 && r.count("after", f[19]) > 0
 	}, "20 fires with their after callback")
@@ -108,7 +109,7 @@ func TestOncePerFireAcrossThreeInstancesAndACrash(t *testing.T) {
 	wantAfter := `job "onceJob": listener after run: job onceJob: distribute-once after: timeout after 2s waiting for all items to complete`
 	wantBefore := `job "onceJob": listener before run: job onceJob: distribute-once before: timeout after 2s waiting for all items to start`
 	survivorErrors := func() []string { return append(r.errorsOf(ids[0]), r.errorsOf(ids[1])...) }
-	waitFor(t, 10*time.Second, func() bool { return len(survivorErrors()) > 0 }, "a timeout reported by A or B")
+	testkit.Eventually(t, 10*time.Second, func() bool { return len(survivorErrors()) > 0 }, "a timeout reported by A or B")
 	first := survivorErrors()
 	if first[0] != wantAfter {
 		t.Fatalf("first error %q\nwant %q", first[0], wantAfter)
@@ -119,7 +120,7 @@ func TestOncePerFireAcrossThreeInstancesAndACrash(t *testing.T) {
 	}
 
 	// Once C's session has expired, the fires are clean again, on A and B.
-	waitFor(t, 10*time.Second, func() bool {
+	testkit.Eventually(t, 10*time.Second, func() bool {
 		ok, err := check.Exists("/onceJob/instances/" + cID)
 		return err == nil && !ok
 	}, "C's instance node gone")
@@ -127,7 +128,7 @@ func TestOncePerFireAcrossThreeInstancesAndACrash(t *testing.T) {
 	clean := func() []time.Time {
 		return slices.DeleteFunc(r.fires(), func(f time.Time) bool { return !f.After(gone.Add(time.Second)) })
 	}
-	waitFor(t, 15*time.Second, func() bool {
+	testkit.Eventually(t, 15*time.Second, func() bool {
 		f := clean()
 		return len(f) >= 4 && r.count("after", f[2]) > 0
 	}, "3 fires after C's session expired")
@@ -197,7 +198,7 @@ func TestGivesUpWhenAnInstanceIsGone(t *testing.T) {
 		b.Schedule()
 	}
 	// Wait for a fire of both instances, so that C owns an item.
-	waitFor(t, 15*time.Second, func() bool {
+	testkit.Eventually(t, 15*time.Second, func() bool {
 		for _, f := range r.fires() {
 			if r.count("after", f) == 1 && len(r.items(f)) == 2 {
 				return true
@@ -214,7 +215,7 @@ func TestGivesUpWhenAnInstanceIsGone(t *testing.T) {
 	}
 	proxy.Blackhole()
 	cut := time.Now()
-	waitFor(t, 15*time.Second, func() bool { return len(r.errorsOf(aID)) > 0 }, "A gives up")
+	testkit.Eventually(t, 15*time.Second, func() bool { return len(r.errorsOf(aID)) > 0 }, "A gives up")
 	elapsed := time.Since(cut)
 	want := fmt.Sprintf(`job "goneJob": listener after run: job goneJob: distribute-once after: giving up: item %d belongs to %s, which is gone`, item, cID)
 	if got := r.errorsOf(aID)[0]; got != want {
@@ -254,7 +255,7 @@ func TestDisabledItemTimesOut(t *testing.T) {
 	if err := b.Execute(); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, 5*time.Second, func() bool { return len(r.errorsOf(id)) == 2 }, "two timeouts")
+	testkit.Eventually(t, 5*time.Second, func() bool { return len(r.errorsOf(id)) == 2 }, "two timeouts")
 	elapsed := time.Since(start)
 	want := []string{
 		`job "halfJob": listener before run: job halfJob: distribute-once before: timeout after 300ms waiting for all items to start`,

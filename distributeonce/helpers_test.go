@@ -3,7 +3,6 @@ package distributeonce_test
 import (
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
 	"slices"
 	"sync"
@@ -14,7 +13,7 @@ import (
 	"github.com/elasticjob-go/elasticjob/starter"
 )
 
-var quiet = starter.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))
+var quiet = starter.WithLogger(slog.New(slog.DiscardHandler))
 
 // call is one callback of a wrapped listener, or one item run.
 type call struct {
@@ -134,21 +133,10 @@ func closeAll(rcs ...*starter.RegistryCenter) {
 // checker is a plain session for reading and writing nodes in a test.
 func checker(t *testing.T, servers, ns string) *reg.Center {
 	t.Helper()
-	c, err := reg.Connect(context.Background(), reg.Config{ServerLists: servers, Namespace: ns, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	c, err := reg.Connect(context.Background(), reg.Config{ServerLists: servers, Namespace: ns, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = c.Close() })
 	return c
-}
-
-func waitFor(t *testing.T, timeout time.Duration, cond func() bool, what string) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("not within %v: %s", timeout, what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 }

@@ -3,7 +3,6 @@ package starter
 import (
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
 	"slices"
@@ -13,11 +12,12 @@ import (
 
 	"github.com/elasticjob-go/elasticjob/internal/nodedata"
 	"github.com/elasticjob-go/elasticjob/internal/reg"
+	"github.com/elasticjob-go/elasticjob/internal/testkit"
 	"github.com/elasticjob-go/elasticjob/internal/zktest"
 )
 
 // quiet keeps the engine's log out of the test output.
-var quiet = WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))
+var quiet = WithLogger(slog.New(slog.DiscardHandler))
 
 type countingJob struct {
 	mu   sync.Mutex
@@ -35,17 +35,6 @@ func (c *countingJob) count() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return len(c.runs)
-}
-
-func waitFor(t *testing.T, cond func() bool, what string) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("not within 10s: %s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 }
 
 // The plain-Go bootstrap: a scheduled job and a one-off job on one registry center.
@@ -74,7 +63,7 @@ func TestScheduleAndOneOffBootstraps(t *testing.T) {
 		t.Fatal(err)
 	}
 	b.Schedule()
-	waitFor(t, func() bool { return job.count() >= 2 }, "two items run")
+	testkit.Eventually(t, 10*time.Second, func() bool { return job.count() >= 2 }, "two items run")
 	job.mu.Lock()
 	sc := job.runs[0]
 	job.mu.Unlock()
@@ -106,7 +95,7 @@ func TestScheduleAndOneOffBootstraps(t *testing.T) {
 	if err := ob.Execute(); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, func() bool { return once.count() == 3 }, "the one-off job's three items run")
+	testkit.Eventually(t, 10*time.Second, func() bool { return once.count() == 3 }, "the one-off job's three items run")
 	time.Sleep(300 * time.Millisecond)
 	if n := once.count(); n != 3 {
 		t.Fatalf("one-off job ran %d items, want 3", n)
@@ -135,7 +124,7 @@ func TestBootstrapOnTheEmbeddedRegistry(t *testing.T) {
 		t.Fatal(err)
 	}
 	b.Schedule()
-	waitFor(t, func() bool { return job.count() >= 2 }, "two items run")
+	testkit.Eventually(t, 10*time.Second, func() bool { return job.count() >= 2 }, "two items run")
 	if err := rc.Close(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -171,7 +160,7 @@ func TestDataflowJobThroughTheBootstrap(t *testing.T) {
 	// A streaming run stops early when a resharding becomes pending — and the registration of
 	// this very instance may still set the flag while the first run streams. What is left is
 	// processed by the next run, as in ElasticJob, so trigger again until all data is processed.
-	waitFor(t, func() bool {
+	testkit.Eventually(t, 10*time.Second, func() bool {
 		if len(job.done()) == 3 {
 			return true
 		}

@@ -10,6 +10,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
+
+	"github.com/elasticjob-go/elasticjob/internal/testkit"
 )
 
 // embeddedRC is a registry center on the embedded registry, closed at the end of the test.
@@ -81,7 +84,7 @@ func TestDataflowKindStreams(t *testing.T) {
 	cfg := everySecond("flow", 1)
 	cfg.Props = map[string]string{"streaming.process": "TRUE"}
 	scheduleKind(t, rc, Dataflow[int](job), cfg)
-	waitFor(t, func() bool { return len(job.got()) == 3 }, "three batches processed")
+	testkit.Eventually(t, 10*time.Second, func() bool { return len(job.got()) == 3 }, "three batches processed")
 	if got := job.got(); !slices.Equal(got, []int{1, 2, 3}) {
 		t.Fatalf("processed %v", got)
 	}
@@ -104,7 +107,7 @@ func TestScriptKindRuns(t *testing.T) {
 	cfg.Props = map[string]string{"script.command.line": script}
 	scheduleKind(t, rc, Script, cfg)
 	read := func() string { b, _ := os.ReadFile(out); return string(b) }
-	waitFor(t, func() bool { return strings.Count(read(), "\n") >= 2 }, "two script runs")
+	testkit.Eventually(t, 10*time.Second, func() bool { return strings.Count(read(), "\n") >= 2 }, "two script runs")
 	for _, item := range []string{`"shardingItem":0`, `"shardingItem":1`} {
 		if !strings.Contains(read(), item) {
 			t.Fatalf("script output %q lacks %s", read(), item)
@@ -129,7 +132,7 @@ func TestHTTPKindRuns(t *testing.T) {
 	cfg := everySecond("called", 1)
 	cfg.Props = map[string]string{"http.uri": srv.URL, "http.method": "GET"}
 	scheduleKind(t, rc, HTTP, cfg)
-	waitFor(t, func() bool { mu.Lock(); defer mu.Unlock(); return len(headers) > 0 }, "one request")
+	testkit.Eventually(t, 10*time.Second, func() bool { mu.Lock(); defer mu.Unlock(); return len(headers) > 0 }, "one request")
 	mu.Lock()
 	first := headers[0]
 	mu.Unlock()

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/elasticjob-go/elasticjob/internal/testkit"
 )
 
 func emailProps(s *smtpServer, extra map[string]string) map[string]string {
@@ -157,29 +159,21 @@ func TestEmailValidation(t *testing.T) {
 		"email.host": "smtp.example.com", "email.port": "465", "email.username": "u",
 		"email.password": "p", "email.from": "ops@example.com", "email.to": "a@example.com",
 	}
-	with := func(key, value string) map[string]string {
-		m := maps.Clone(full)
-		if value == "<absent>" {
-			delete(m, key)
-		} else {
-			m[key] = value
-		}
-		return m
-	}
+	with := func(key, value string) map[string]string { return testkit.With(full, key, value) }
 	tests := []struct {
 		props map[string]string
 		want  string
 	}{
-		{with("email.host", "<absent>"), "email.host: required"},
-		{with("email.port", "<absent>"), "email.port: required"},
+		{with("email.host", testkit.Absent), "email.host: required"},
+		{with("email.port", testkit.Absent), "email.port: required"},
 		{with("email.port", "x"), `email.port: "x" is not a positive int`},
 		{with("email.port", "0"), `email.port: "0" is not a positive int`},
 		{with("email.port", "70000"), `email.port: "70000" is not a TCP port`},
 		{with("email.username", " "), "email.username: required"},
-		{with("email.password", "<absent>"), "email.password: required"},
-		{with("email.from", "<absent>"), "email.from: required"},
+		{with("email.password", testkit.Absent), "email.password: required"},
+		{with("email.from", testkit.Absent), "email.from: required"},
 		{with("email.from", "ops"), `email.from: "ops": mail: missing '@' or angle-addr`},
-		{with("email.to", "<absent>"), "email.to: required"},
+		{with("email.to", testkit.Absent), "email.to: required"},
 		{with("email.to", "a@example.com, b"), `email.to: "a@example.com, b": mail: missing '@' or angle-addr`},
 		{with("email.cc", "x@"), `email.cc: "x@": mail: missing '@' or angle-addr`},
 		{with("email.bcc", "@y"), `email.bcc: "@y": mail: missing word in phrase: mail: invalid string`},

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/elasticjob-go/elasticjob/internal/httpclient"
 	"github.com/elasticjob-go/elasticjob/internal/jobprops"
@@ -27,32 +26,22 @@ type webhook struct {
 
 // newWebhook reads the webhook URL and the two timeouts under prefix (wechat., dingtalk.).
 func newWebhook(kind string, props map[string]string, log *slog.Logger) (*webhook, error) {
-	key := kind + ".webhook"
-	raw, err := jobprops.Required(props, key)
+	u, err := jobprops.HTTPURL(props, kind+".webhook")
 	if err != nil {
 		return nil, err
 	}
-	u, err := url.Parse(strings.TrimSpace(raw))
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		// The value is not echoed: its query holds the robot's key.
-		return nil, fmt.Errorf("%s: not an absolute http or https URL", key)
-	}
-	connect, err := jobprops.Millis(props, kind+".connectTimeoutMilliseconds", 3000*time.Millisecond)
+	client, err := httpclient.FromProps(props, kind+".connectTimeoutMilliseconds", kind+".readTimeoutMilliseconds")
 	if err != nil {
 		return nil, err
 	}
-	read, err := jobprops.Millis(props, kind+".readTimeoutMilliseconds", 5000*time.Millisecond)
-	if err != nil {
-		return nil, err
-	}
-	return &webhook{kind: kind, url: u, client: httpclient.New(connect, read), log: log}, nil
+	return &webhook{kind: kind, url: u, client: client, log: log}, nil
 }
 
 // notify posts content to target (the webhook URL, possibly signed) and logs the outcome,
 // with the job's error as cause. The URL's query, which holds the robot's key, is never logged.
 func (w *webhook) notify(target, jobName, content string, cause error) {
 	if err := w.post(target, content); err != nil {
-		w.log.Error(w.kind+" notification failed", "job", jobName, "webhook", w.safeURL(), "error", err, "cause", cause)
+		w.log.Error(w.kind+" notification failed", "job", jobName, "webhook", httpclient.SafeURL(w.url), "error", err, "cause", cause)
 		return
 	}
 	w.log.Info(w.kind+" notification sent", "job", jobName, "cause", cause)
@@ -76,11 +65,7 @@ func (w *webhook) post(target, content string) error {
 
 	resp, err := w.client.Post(target, "application/json; charset=utf-8", &body)
 	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err // *url.Error repeats the URL, key included
-		}
-		return err
+		return httpclient.UnwrapURLError(err) // *url.Error repeats the URL, key included
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
@@ -105,9 +90,4 @@ func (w *webhook) post(target, content string) error {
 		return fmt.Errorf("errcode %s: %s", code, answer.ErrMsg)
 	}
 	return nil
-}
-
-// safeURL is the webhook without its query (the key) and user info.
-func (w *webhook) safeURL() string {
-	return (&url.URL{Scheme: w.url.Scheme, Host: w.url.Host, Path: w.url.Path, RawPath: w.url.RawPath}).String()
 }

@@ -1,5 +1,6 @@
 // Package httpclient builds the HTTP client of HTTP jobs and webhook error handlers: Java
-// HttpURLConnection-style connect and read timeouts.
+// HttpURLConnection-style connect and read timeouts, and URLs stripped of their secrets for
+// logs and errors.
 package httpclient
 
 import (

@@ -4,6 +4,7 @@ package jobprops
 
 import (
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -49,4 +50,18 @@ func Bool(p map[string]string, key string, def bool) (bool, error) {
 		return false, nil
 	}
 	return false, fmt.Errorf("%s: %q is not true or false", key, p[key])
+}
+
+// HTTPURL parses p[key] as an absolute http or https URL. The error does not echo the value:
+// a URL may carry credentials or a robot's key.
+func HTTPURL(p map[string]string, key string) (*url.URL, error) {
+	raw, err := Required(p, key)
+	if err != nil {
+		return nil, err
+	}
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("%s: not an absolute http or https URL", key)
+	}
+	return u, nil
 }

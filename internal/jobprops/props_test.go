@@ -46,3 +46,19 @@ func TestTypedPropsNameTheKey(t *testing.T) {
 		t.Fatalf("Bool(nb): %v", err)
 	}
 }
+
+func TestHTTPURL(t *testing.T) {
+	p := map[string]string{"ok": " https://h:8080/p?key=k ", "ftp": "ftp://h/", "rel": "/p"}
+	if u, err := HTTPURL(p, "ok"); err != nil || u.String() != "https://h:8080/p?key=k" {
+		t.Fatalf("HTTPURL(ok): %v %v", u, err)
+	}
+	for key, want := range map[string]string{
+		"missing": "missing: required",
+		"ftp":     "ftp: not an absolute http or https URL",
+		"rel":     "rel: not an absolute http or https URL",
+	} {
+		if _, err := HTTPURL(p, key); err == nil || err.Error() != want {
+			t.Errorf("HTTPURL(%s): %v, want %s", key, err, want)
+		}
+	}
+}

@@ -2,7 +2,6 @@ package jobtype
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -10,7 +9,6 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/elasticjob-go/elasticjob/internal/httpclient"
 	"github.com/elasticjob-go/elasticjob/internal/jobprops"
@@ -50,14 +48,9 @@ type HTTPJob struct {
 
 // HTTP builds an HTTP job from the job props.
 func HTTP(props map[string]string) (*HTTPJob, error) {
-	rawURL, err := jobprops.Required(props, HTTPURIKey)
+	u, err := jobprops.HTTPURL(props, HTTPURIKey)
 	if err != nil {
 		return nil, err
-	}
-	u, err := url.Parse(strings.TrimSpace(rawURL))
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		// The value is not echoed: a URI may carry credentials.
-		return nil, fmt.Errorf("%s: not an absolute http or https URL", HTTPURIKey)
 	}
 	method, err := jobprops.Required(props, HTTPMethodKey)
 	if err != nil {
@@ -67,11 +60,7 @@ func HTTP(props map[string]string) (*HTTPJob, error) {
 	if !slices.Contains(httpMethods, method) {
 		return nil, fmt.Errorf("%s: %q: want one of %s", HTTPMethodKey, props[HTTPMethodKey], strings.Join(httpMethods, ", "))
 	}
-	connect, err := jobprops.Millis(props, HTTPConnectTimeoutKey, 3000*time.Millisecond)
-	if err != nil {
-		return nil, err
-	}
-	read, err := jobprops.Millis(props, HTTPReadTimeoutKey, 5000*time.Millisecond)
+	client, err := httpclient.FromProps(props, HTTPConnectTimeoutKey, HTTPReadTimeoutKey)
 	if err != nil {
 		return nil, err
 	}
@@ -80,7 +69,7 @@ func HTTP(props map[string]string) (*HTTPJob, error) {
 		method:      method,
 		data:        props[HTTPDataKey],
 		contentType: props[HTTPContentTypeKey],
-		client:      httpclient.New(connect, read),
+		client:      client,
 		Log:         slog.Default(),
 	}, nil
 }
@@ -93,7 +82,7 @@ func (j *HTTPJob) RunItem(ctx context.Context, sc jobapi.ShardingContext) error 
 	}
 	req, err := http.NewRequestWithContext(ctx, j.method, j.url.String(), body)
 	if err != nil {
-		return fmt.Errorf("http job: %s %s: %w", j.method, safeURL(j.url), err)
+		return fmt.Errorf("http job: %s %s: %w", j.method, httpclient.SafeURL(j.url), err)
 	}
 	// Set directly, not through Header.Set, to keep ElasticJob's spelling on the wire.
 	req.Header["shardingContext"] = []string{nodedata.ShardingContextJSON(sc)}
@@ -103,7 +92,7 @@ func (j *HTTPJob) RunItem(ctx context.Context, sc jobapi.ShardingContext) error 
 
 	resp, err := j.client.Do(req)
 	if err != nil {
-		return fmt.Errorf("http job: %s %s: %w", j.method, safeURL(j.url), unwrapURLError(err))
+		return fmt.Errorf("http job: %s %s: %w", j.method, httpclient.SafeURL(j.url), httpclient.UnwrapURLError(err))
 	}
 	defer resp.Body.Close()
 	logged, err := io.ReadAll(io.LimitReader(resp.Body, maxLoggedBody))
@@ -111,25 +100,11 @@ func (j *HTTPJob) RunItem(ctx context.Context, sc jobapi.ShardingContext) error 
 		_, err = io.Copy(io.Discard, resp.Body)
 	}
 	if resp.StatusCode >= 400 {
-		return fmt.Errorf("http job: %s %s answered %s", j.method, safeURL(j.url), resp.Status)
+		return fmt.Errorf("http job: %s %s answered %s", j.method, httpclient.SafeURL(j.url), resp.Status)
 	}
 	if err != nil {
-		return fmt.Errorf("http job: %s %s: read response: %w", j.method, safeURL(j.url), err)
+		return fmt.Errorf("http job: %s %s: read response: %w", j.method, httpclient.SafeURL(j.url), err)
 	}
 	j.Log.Debug("http job answered", "job", sc.JobName, "item", sc.ShardingItem, "status", resp.Status, "body", string(logged))
 	return nil
-}
-
-// safeURL is u without user info and query, which may carry secrets (tokens, keys).
-func safeURL(u *url.URL) string {
-	return (&url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path, RawPath: u.RawPath}).String()
-}
-
-// unwrapURLError drops *url.Error's wrapping, whose text repeats the full URL.
-func unwrapURLError(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return ue.Err
-	}
-	return err
 }

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/elasticjob-go/elasticjob/internal/testkit"
 )
 
 // request is what a test server saw.
@@ -194,28 +196,17 @@ func TestHTTPConnectionRefused(t *testing.T) {
 
 func TestHTTPValidation(t *testing.T) {
 	ok := map[string]string{HTTPURIKey: "http://localhost/x", HTTPMethodKey: "GET"}
-	with := func(k, v string) map[string]string {
-		m := map[string]string{}
-		for key, val := range ok {
-			m[key] = val
-		}
-		if v == "<absent>" {
-			delete(m, k)
-		} else {
-			m[k] = v
-		}
-		return m
-	}
+	with := func(k, v string) map[string]string { return testkit.With(ok, k, v) }
 	tests := []struct {
 		props map[string]string
 		want  string
 	}{
-		{with(HTTPURIKey, "<absent>"), "http.uri: required"},
+		{with(HTTPURIKey, testkit.Absent), "http.uri: required"},
 		{with(HTTPURIKey, " "), "http.uri: required"},
 		{with(HTTPURIKey, "ftp://user:pw@host/x"), "http.uri: not an absolute http or https URL"},
 		{with(HTTPURIKey, "/relative"), "http.uri: not an absolute http or https URL"},
 		{with(HTTPURIKey, "http://a b/"), "http.uri: not an absolute http or https URL"},
-		{with(HTTPMethodKey, "<absent>"), "http.method: required"},
+		{with(HTTPMethodKey, testkit.Absent), "http.method: required"},
 		{with(HTTPMethodKey, "PATCH"), `http.method: "PATCH": want one of GET, POST, HEAD, OPTIONS, PUT, DELETE, TRACE`},
 		{with(HTTPConnectTimeoutKey, "x"), `http.connect.timeout.milliseconds: "x" is not a positive int`},
 		{with(HTTPConnectTimeoutKey, "0"), `http.connect.timeout.milliseconds: "0" is not a positive int`},

@@ -1,22 +1,22 @@
 package schedule
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/robfig/cron/v3"
 	"go.uber.org/goleak"
+
+	"github.com/elasticjob-go/elasticjob/internal/testkit"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 func TestFireTimeIsTheScheduledSecondAndPanicsAreRecovered(t *testing.T) {
-	var logged syncBuffer
+	var logged testkit.Buffer
 	s := New(slog.New(slog.NewTextHandler(&logged, nil)))
 	every, err := cron.NewParser(cron.Second | cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow).Parse("* * * * * *")
 	if err != nil {
@@ -45,23 +45,6 @@ func TestFireTimeIsTheScheduledSecondAndPanicsAreRecovered(t *testing.T) {
 	if out := logged.String(); !strings.Contains(out, `level=ERROR msg="cron: panic" error=boom`) {
 		t.Fatalf("recovered panic not logged: %q", out)
 	}
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 func TestFiringPicksTheRememberedTimeNotAfterNow(t *testing.T) {

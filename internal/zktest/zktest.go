@@ -15,6 +15,8 @@ import (
 	"fmt"
 	"os"
 	"testing"
+
+	"go.uber.org/goleak"
 )
 
 // Environment variables read by this package.
@@ -58,6 +60,15 @@ func Main(m *testing.M) { os.Exit(Wrap(m).Run()) }
 //
 //	func TestMain(m *testing.M) { goleak.VerifyTestMain(zktest.Wrap(m)) }
 func Wrap(m TestingM) TestingM { return wrapped{m} }
+
+// VerifyTestMain is goleak.VerifyTestMain over Wrap(m) for packages whose tests connect
+// through go-zookeeper, whose sendloop and recvloop of a closed connection may take a moment
+// to exit:
+//
+//	func TestMain(m *testing.M) { zktest.VerifyTestMain(m) }
+func VerifyTestMain(m TestingM) {
+	goleak.VerifyTestMain(Wrap(m), goleak.IgnoreTopFunction("time.Sleep"))
+}
 
 type wrapped struct{ m TestingM }
 
