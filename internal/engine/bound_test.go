@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -12,7 +13,8 @@ import (
 	"github.com/elasticjob-go/elasticjob/internal/reg"
 )
 
-// boundRecorder is a BoundListener that records its job and the deletions it is told about.
+// boundRecorder is a BoundListener that records its job and the deletions under guarantee/ it
+// is told about.
 type boundRecorder struct {
 	bindErr error
 	mu      sync.Mutex
@@ -31,8 +33,8 @@ func (b *boundRecorder) Bind(j *Job) error {
 }
 
 func (b *boundRecorder) JobEvent(ev reg.Event) {
-	if ev.Type != reg.EventDeleted {
-		return
+	if ev.Type != reg.EventDeleted || !strings.HasPrefix(ev.Path, "/boundJob/guarantee/") {
+		return // the election's latch comes and goes
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()

@@ -125,7 +125,7 @@ func (k *Cache) handle(p string, typ zk.EventType) {
 	case typ == zk.EventNodeChildrenChanged:
 		evs, err = k.refreshChildren(p)
 	case typ == zk.EventNodeDeleted:
-		evs = k.removeSubtree(p)
+		evs, err = k.gone(p)
 	}
 	if err != nil {
 		k.dirty = true
@@ -266,12 +266,20 @@ func (k *Cache) refreshChildren(p string) ([]Event, error) {
 	return evs, err
 }
 
-// gone handles a node found missing: the root is re-synced (and watched for re-creation).
+// gone handles a node found missing: the root is re-synced (and watched for re-creation);
+// another node is dropped and its parent re-listed. The node may already be back: re-created
+// after a re-listing of the parent (for another child) that saw the new node under a cached
+// name and skipped it, so no watch is left that would report it.
 func (k *Cache) gone(p string) ([]Event, error) {
 	if p == k.root {
 		return k.resync()
 	}
-	return k.removeSubtree(p), nil
+	evs := k.removeSubtree(p)
+	if evs == nil { // not cached (a lock waiter's watch, say): nothing to look for
+		return nil, nil
+	}
+	more, err := k.refreshChildren(parentPath(p))
+	return append(evs, more...), err
 }
 
 // removeSubtree drops a node and its descendants, returning their deletions deepest first.
@@ -342,8 +350,10 @@ func (k *Cache) resync() ([]Event, error) {
 }
 
 // resyncCaches re-reads caches after a reconnection: all of them after a new session (every
-// watch is gone), waiting until they are done; only those with a failed re-read otherwise.
-func (c *Center) resyncCaches(all bool) {
+// watch is gone), waiting until they are done or a state task newer than seq is queued (a
+// blocked handler must not hold up a Lost: the re-syncs finish on their own); only those with
+// a failed re-read otherwise.
+func (c *Center) resyncCaches(all bool, seq int64) {
 	c.mu.RLock()
 	var caches []*Cache
 	for _, list := range c.caches {
@@ -366,8 +376,17 @@ func (c *Center) resyncCaches(all bool) {
 			wg.Done()
 		}
 	}
-	if all {
-		wg.Wait()
+	if !all {
+		return
+	}
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	for c.stateSeq.Load() == seq {
+		select {
+		case <-done:
+			return
+		case <-c.stateKick:
+		}
 	}
 }
 

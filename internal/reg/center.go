@@ -21,13 +21,16 @@ type Center struct {
 	ns             string        // "/task/foo", or "" for no namespace
 	acl            []zk.ACL
 	log            *slog.Logger
-	sessionTimeout time.Duration
-	closeServer    func() // the embedded server owned by this Center, if any
+	sessionTimeout time.Duration // requested
+	granted        atomic.Int64  // ms: the session timeout the server granted, 0 before it said
+	closeServer    func()        // the embedded server owned by this Center, if any
 
 	disp      *dispatcher // caches
 	stateDisp *dispatcher // states: handlers blocking every cache worker cannot hold up Lost
 	states    *mailbox    // connection states, in order
 	sm        stateMachine
+	stateSeq  atomic.Int64  // numbers the tasks posted to states (postState)
+	stateKick chan struct{} // signalled after each postState: a re-sync stops waiting for newer news
 
 	mu        sync.RWMutex
 	closing   bool
@@ -55,6 +58,7 @@ func newCenter(cfg Config) *Center {
 		waiters:        make(map[string][]chan struct{}),
 		lost:           make(chan struct{}),
 		done:           make(chan struct{}),
+		stateKick:      make(chan struct{}, 1),
 	}
 	c.states = newMailbox(c.stateDisp, false)
 	c.sm.listeners = make(map[int]func(State))
@@ -123,24 +127,45 @@ func (c *Center) rel(abs string) (string, bool) {
 func (c *Center) onEvent(ev zk.Event) {
 	switch ev.Type {
 	case zk.EventSession:
-		st := ev.State
-		c.states.post(func() { c.handleSession(st) })
+		st, at := ev.State, time.Now()
+		c.postState(func(seq int64) { c.handleSession(st, seq, at) })
 	case zk.EventNotWatching:
 		// Watches dropped because the session expired: the new session re-syncs every cache.
+		// A lock waiter looks again now (and finds its node gone): waiting for Lost instead
+		// could take long, the states goroutine being busy with listeners or a re-sync.
+		c.mu.RLock()
+		defer c.mu.RUnlock()
+		c.wakeWaitersLocked(ev.Path)
 	default:
 		c.mu.RLock()
 		defer c.mu.RUnlock()
-		for _, w := range c.waiters[ev.Path] {
-			select {
-			case w <- struct{}{}:
-			default:
-			}
-		}
+		c.wakeWaitersLocked(ev.Path)
 		rel, ok := c.rel(ev.Path)
 		if !ok {
 			return
 		}
 		c.routeLocked(rel, ev.Type)
+	}
+}
+
+// wakeWaitersLocked tells the lock waiters watching the absolute path to look again.
+func (c *Center) wakeWaitersLocked(path string) {
+	for _, w := range c.waiters[path] {
+		select {
+		case w <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// postState queues a task on the states mailbox with its number: a task that waits (the
+// NewSession re-sync) can tell that a newer one is queued behind it.
+func (c *Center) postState(f func(seq int64)) {
+	seq := c.stateSeq.Add(1)
+	c.states.post(func() { f(seq) })
+	select {
+	case c.stateKick <- struct{}{}:
+	default:
 	}
 }
 
@@ -199,7 +224,7 @@ func (c *Center) Close() error {
 		for _, cache := range caches {
 			cache.stop()
 		}
-		c.states.post(func() { c.closeStates() })
+		c.postState(func(int64) { c.closeStates() })
 		c.states.close()
 		c.conn.Close()
 		c.bg.Wait()

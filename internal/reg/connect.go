@@ -16,8 +16,7 @@ import (
 //
 // ConnectionTimeout bounds each TCP connection attempt to one server. BaseSleepTime is not used:
 // go-zookeeper reconnects on its own schedule (at once, then 1 s after each round of the
-// servers). The Lost timer uses the requested SessionTimeout (go-zookeeper does not expose the
-// negotiated one).
+// servers). The Lost timer uses the session timeout the server granted (see lostTimeout).
 func Connect(ctx context.Context, cfg Config) (*Center, error) {
 	cfg = withDefaults(cfg)
 	var servers []string
@@ -31,7 +30,11 @@ func Connect(ctx context.Context, cfg Config) (*Center, error) {
 	}
 	c := newCenter(cfg)
 	dial := func(network, addr string, _ time.Duration) (net.Conn, error) {
-		return net.DialTimeout(network, addr, cfg.ConnectionTimeout)
+		conn, err := net.DialTimeout(network, addr, cfg.ConnectionTimeout)
+		if err != nil {
+			return nil, err
+		}
+		return &grantedConn{Conn: conn, granted: func(ms int32) { c.granted.Store(int64(ms)) }}, nil
 	}
 	conn, _, err := zk.Connect(servers, cfg.SessionTimeout,
 		zk.WithEventCallback(c.onEvent),

@@ -14,11 +14,14 @@ import (
 //   - Suspended: the connection dropped while we had a session (zk StateDisconnected).
 //   - Reconnected: a session is back with the same id and the session was not taken as lost.
 //   - Lost: the server said the session expired (zk StateExpired), or we stayed disconnected
-//     for the session timeout counted from the disconnect (a timer, as Curator 5 does, because a
-//     partitioned client cannot hear of its expiry). Lock waiters and holders are fenced.
+//     for the session timeout the server granted, counted from the disconnect (a timer, as
+//     Curator 5 does, because a partitioned client cannot hear of its expiry). Lock waiters
+//     and holders are fenced.
 //   - NewSession: the first session after Lost, fired once every cache has re-synced so the engine
-//     sees current data. It is NewSession even when the server kept the old session (a quorum
-//     outage longer than the timeout): the engine re-registers, which is idempotent.
+//     sees current data, or earlier when a newer state is queued meanwhile (a handler blocking
+//     the re-sync must not hold up a new Suspended or Lost). It is NewSession even when the
+//     server kept the old session (a quorum outage longer than the timeout): the engine
+//     re-registers, which is idempotent.
 //   - Closed: Close was called.
 //
 // All fields but the listeners are used only by tasks of the states mailbox.
@@ -28,6 +31,7 @@ type stateMachine struct {
 	lost      bool // the session was given up as lost, no new session yet
 	sessionID int64
 	timer     *time.Timer
+	timerGen  int // counts the Lost timers armed: a stale one's task finds a newer number
 
 	mu        sync.Mutex
 	nextID    int
@@ -65,8 +69,9 @@ func (c *Center) emitState(s State) {
 	}
 }
 
-// handleSession runs on the states mailbox, one client session event at a time.
-func (c *Center) handleSession(s zk.State) {
+// handleSession runs on the states mailbox, one client session event at a time; seq is its
+// postState number, at when the client reported it.
+func (c *Center) handleSession(s zk.State, seq int64, at time.Time) {
 	<-c.connReady
 	sm := &c.sm
 	switch s {
@@ -82,7 +87,7 @@ func (c *Center) handleSession(s zk.State) {
 			sm.connected = true
 			sm.stopTimer()
 			c.emitState(StateReconnected)
-			c.resyncCaches(false)
+			c.resyncCaches(false, seq)
 		default:
 			if !sm.lost { // a new session we had not been told about
 				c.sessionLost()
@@ -90,7 +95,7 @@ func (c *Center) handleSession(s zk.State) {
 			}
 			sm.connected, sm.lost, sm.sessionID = true, false, sid
 			sm.stopTimer()
-			c.resyncCaches(true)
+			c.resyncCaches(true, seq)
 			c.emitState(StateNewSession)
 		}
 	case zk.StateDisconnected:
@@ -101,8 +106,11 @@ func (c *Center) handleSession(s zk.State) {
 		c.emitState(StateSuspended)
 		if !sm.lost {
 			sm.stopTimer()
-			sm.timer = time.AfterFunc(c.sessionTimeout, func() {
-				c.states.post(c.suspendedTooLong)
+			sm.timerGen++
+			gen := sm.timerGen
+			// Counted from the disconnection: this goroutine may have got to it late.
+			sm.timer = time.AfterFunc(c.lostTimeout()-time.Since(at), func() {
+				c.postState(func(int64) { c.suspendedTooLong(gen) })
 			})
 		}
 	case zk.StateExpired:
@@ -111,9 +119,11 @@ func (c *Center) handleSession(s zk.State) {
 	}
 }
 
-// suspendedTooLong runs when the session timeout has passed since the disconnect.
-func (c *Center) suspendedTooLong() {
-	if !c.sm.connected {
+// suspendedTooLong runs when the session timeout has passed since the disconnect that armed
+// timer gen. A timer that fired as the connection came back queues its task behind Reconnected
+// (Stop is too late then), maybe behind the next disconnect too: only the current timer counts.
+func (c *Center) suspendedTooLong(gen int) {
+	if gen == c.sm.timerGen && !c.sm.connected {
 		c.markLost()
 	}
 }
