@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"maps"
 	"slices"
+	"sync"
 
 	"go.uber.org/fx"
 
@@ -158,39 +159,65 @@ type scheduler struct {
 	stops    []func(context.Context) error
 }
 
-// start registers every job (bounded by the start timeout between jobs) and only then starts
-// cron firing, which runs on the engine's goroutines. On an error the registry's OnStop,
-// which fx runs when a start fails, stops whatever was registered.
+// start registers every job and only then starts cron firing, which runs on the engine's
+// goroutines. Registrations run concurrently (registerConcurrency at a time): each is a few
+// dozen ZooKeeper round trips on its own job's subtree, so thousands of jobs register in
+// seconds rather than minutes. On an error the registry's OnStop, which fx runs when a start
+// fails, stops whatever was registered.
 func (s *scheduler) start(ctx context.Context) error {
 	rc := s.registry.Center()
-	var scheduled []*starter.ScheduleJobBootstrap
-	oneOff := map[string]*starter.OneOffJobBootstrap{}
-	for _, r := range s.runs {
-		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("elasticjob: registering job %q: %w", r.cfg.JobName, err)
-		}
-		if r.cfg.Cron == "" {
-			b, err := starter.NewOneOffJobBootstrap(rc, r.job, r.cfg, r.opts...)
-			if err != nil {
-				return err
-			}
-			s.stops = append(s.stops, b.Shutdown)
-			oneOff[r.cfg.JobName] = b
-			continue
-		}
-		b, err := starter.NewScheduleJobBootstrap(rc, r.job, r.cfg, r.opts...)
-		if err != nil {
-			return err
-		}
-		s.stops = append(s.stops, b.Shutdown)
-		scheduled = append(scheduled, b)
+	type registered struct {
+		scheduled *starter.ScheduleJobBootstrap
+		oneOff    *starter.OneOffJobBootstrap
+		err       error
 	}
-	for _, b := range scheduled {
-		b.Schedule()
+	results := make([]registered, len(s.runs))
+	sem := make(chan struct{}, registerConcurrency)
+	var wg sync.WaitGroup
+	for i, r := range s.runs {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			if err := ctx.Err(); err != nil {
+				results[i].err = fmt.Errorf("elasticjob: registering job %q: %w", r.cfg.JobName, err)
+				return
+			}
+			if r.cfg.Cron == "" {
+				results[i].oneOff, results[i].err = starter.NewOneOffJobBootstrap(rc, r.job, r.cfg, r.opts...)
+			} else {
+				results[i].scheduled, results[i].err = starter.NewScheduleJobBootstrap(rc, r.job, r.cfg, r.opts...)
+			}
+		}()
+	}
+	wg.Wait()
+	var errs []error
+	oneOff := map[string]*starter.OneOffJobBootstrap{}
+	for i, res := range results {
+		switch {
+		case res.err != nil:
+			errs = append(errs, res.err)
+		case res.oneOff != nil:
+			s.stops = append(s.stops, res.oneOff.Shutdown)
+			oneOff[s.runs[i].cfg.JobName] = res.oneOff
+		default:
+			s.stops = append(s.stops, res.scheduled.Shutdown)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	for _, res := range results {
+		if res.scheduled != nil {
+			res.scheduled.Schedule()
+		}
 	}
 	s.oneOff.set(oneOff)
 	return nil
 }
+
+// registerConcurrency bounds the registrations in flight at start-up.
+const registerConcurrency = 32
 
 // stop shuts every job down: firing stops, running items are awaited within ctx, the
 // instance nodes are removed. The registry's own OnStop, which runs next, ends the session.
