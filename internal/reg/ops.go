@@ -153,29 +153,39 @@ func (c *Center) create(path, value string, flags int32) (string, error) {
 	}
 }
 
-// createParents creates every missing ancestor of the absolute path p: the namespace nodes as
+// createParents creates the missing ancestors of the absolute path p: the namespace nodes as
 // containers, the others persistent, or containers too when containers is set (lock parents).
+// It starts with the immediate parent and goes up only while a level is missing, so that a node
+// whose parents mostly exist costs one request, not one per level.
 func (c *Center) createParents(p string, containers bool) error {
-	for i := 1; i < len(p); i++ {
-		if p[i] != '/' {
-			continue
+	parent := p[:strings.LastIndexByte(p, '/')]
+	if parent == "" {
+		return nil
+	}
+	err := c.createParent(parent, containers)
+	if errors.Is(err, zk.ErrNoNode) {
+		if err := c.createParents(parent, containers); err != nil {
+			return err
 		}
-		parent := p[:i]
-		var err error
-		if containers || len(parent) <= len(c.ns) {
-			_, err = c.conn.CreateContainer(parent, nodeData(""), zk.FlagContainer, c.acl)
-		} else {
-			_, err = c.conn.Create(parent, nodeData(""), 0, c.acl)
+		err = c.createParent(parent, containers)
+	}
+	if err != nil && !errors.Is(err, zk.ErrNodeExists) {
+		rel, ok := c.rel(parent)
+		if !ok {
+			rel = parent
 		}
-		if err != nil && !errors.Is(err, zk.ErrNodeExists) {
-			rel, ok := c.rel(parent)
-			if !ok {
-				rel = parent
-			}
-			return pathError(rel, err)
-		}
+		return pathError(rel, err)
 	}
 	return nil
+}
+
+func (c *Center) createParent(parent string, containers bool) error {
+	if containers || len(parent) <= len(c.ns) {
+		_, err := c.conn.CreateContainer(parent, nodeData(""), zk.FlagContainer, c.acl)
+		return err
+	}
+	_, err := c.conn.Create(parent, nodeData(""), 0, c.acl)
+	return err
 }
 
 // Remove deletes a node and everything below it; a missing node is not an error.
