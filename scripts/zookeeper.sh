@@ -17,6 +17,7 @@ readonly QUARTZ_JAR=/usr/share/java/quartz2.jar # for the golden-table generator
 readonly MAIN_CLASS=org.apache.zookeeper.server.quorum.QuorumPeerMain
 readonly ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 readonly READY_TIMEOUT=${ZK_READY_TIMEOUT:-60} # seconds; a loaded 2-core machine starts JVMs slowly
+readonly HEAP=${ZK_HEAP:-64m} # -Xmx of each server; the benchmarks (make bench) hold 10,000 jobs
 readonly START_ATTEMPTS=3 # a port taken between choice and bind: try new ports
 
 die() {
@@ -114,7 +115,7 @@ write_node() {
 		for line in "$@"; do echo "$line"; done
 	} >"$dir/zoo.cfg"
 	echo "127.0.0.1:$port" >"$dir/addr"
-	printf '%s\n' "$(command -v java)" -Xms16m -Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
+	printf '%s\n' "$(command -v java)" -Xms16m "-Xmx$HEAP" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
 		-Djava.net.preferIPv4Stack=true -Dzookeeper.forceSync=no -Dzookeeper.extendedTypesEnabled=true \
 		-Dznode.container.checkIntervalMs=1000 \
 		-cp "$ZK_JAR:$SLF4J_JAR" "$MAIN_CLASS" "$dir/zoo.cfg" >"$dir/cmd"

@@ -1,0 +1,197 @@
+// Command ejbench measures elasticjob-go against ElasticJob-Lite 3.0.4's observed costs on a
+// real ZooKeeper it starts itself (scripts/zookeeper.sh), prints one table and writes it, with
+// the command and the machine, into BENCHMARKS.md (between the ejbench markers; the rest of the
+// file is kept). Rows that need several instances run them as separate processes: the binary
+// re-executes itself with -role instance (or robfig/gocron for the local scheduling floor).
+//
+//	go run ./cmd/ejbench [-reps 3] [-scale 1000,10000] [-out BENCHMARKS.md]
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+func main() {
+	if len(os.Args) > 2 && os.Args[1] == "-role" {
+		roles := map[string]func([]string) error{"instance": runInstance, "robfig": runRobfig, "gocron": runGocron}
+		run, ok := roles[os.Args[2]]
+		if !ok {
+			fmt.Fprintf(os.Stderr, "ejbench: unknown role %q\n", os.Args[2])
+			os.Exit(2)
+		}
+		if err := run(os.Args[3:]); err != nil {
+			fmt.Fprintf(os.Stderr, "ejbench %s: %v\n", os.Args[2], err)
+			os.Exit(1)
+		}
+		return
+	}
+	if err := orchestrate(os.Args[1:]); err != nil {
+		fmt.Fprintf(os.Stderr, "ejbench: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+// bench is the orchestrator's state: the server, the settings, the table.
+type bench struct {
+	srv      *server
+	work     string // logs of the children and the server's directory
+	log      *os.File
+	reps     int
+	window   time.Duration // one measuring window of the rows that fire every second
+	scales   []int
+	only     map[string]bool
+	rows     []row
+	nsSerial int
+}
+
+// row is one line of the table.
+type row struct {
+	id, measure, setup, value, reference, target, verdict string
+}
+
+func orchestrate(args []string) error {
+	fs := flag.NewFlagSet("ejbench", flag.ContinueOnError)
+	reps := fs.Int("reps", 3, "repeated runs (windows) behind each median")
+	window := fs.Duration("window", 5*time.Second, "measuring window of the 1-second-cron rows")
+	scale := fs.String("scale", "1000,10000", "job counts of row 5 (the last one is also row 6's)")
+	only := fs.String("rows", "1,2,3,4,5,6,7", "rows to run")
+	outFile := fs.String("out", "BENCHMARKS.md", "file to write the table into ('' = print only)")
+	heap := fs.String("zk-heap", "1g", "ZooKeeper server -Xmx")
+	work := fs.String("work", "", "directory for the server and the logs (default: a temporary one)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	b := &bench{reps: *reps, window: *window, only: map[string]bool{}}
+	for _, r := range strings.Split(*only, ",") {
+		b.only[strings.TrimSpace(r)] = true
+	}
+	for _, v := range strings.Split(*scale, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil || n <= 0 {
+			return fmt.Errorf("-scale %q: %q is not a positive job count", *scale, v)
+		}
+		b.scales = append(b.scales, n)
+	}
+	root, err := repoRoot()
+	if err != nil {
+		return err
+	}
+	b.work = *work
+	if b.work == "" {
+		if b.work, err = os.MkdirTemp("", "ejbench."); err != nil {
+			return err
+		}
+		defer os.RemoveAll(b.work)
+	}
+	if err := os.MkdirAll(b.work, 0o755); err != nil {
+		return err
+	}
+	if b.log, err = os.Create(filepath.Join(b.work, "children.log")); err != nil {
+		return err
+	}
+	defer b.log.Close()
+	started := time.Now()
+	machine := describeMachine()
+	if b.srv, err = startServer(root, filepath.Join(b.work, "zk"), *heap); err != nil {
+		return err
+	}
+	defer func() {
+		if err := b.srv.stop(); err != nil {
+			fmt.Fprintf(os.Stderr, "ejbench: stopping ZooKeeper: %v\n", err)
+		}
+	}()
+	machine.zookeeper = b.srv.version() + ", -Xmx" + *heap
+	steps := []struct {
+		id  string
+		run func() error
+	}{
+		{"1", b.requestsPerFire}, {"2", b.fireLatency}, {"3", b.failoverLatency},
+		{"4", b.resharding}, {"7", b.javaSetup}, {"5", b.scale}, // the 10,000 jobs last
+	}
+	for _, s := range steps {
+		if !b.only[s.id] && !(s.id == "5" && b.only["6"]) {
+			continue
+		}
+		t := time.Now()
+		progress("row %s", s.id)
+		if err := s.run(); err != nil {
+			tail := b.logTail()
+			return fmt.Errorf("row %s: %w\nlast lines of %s:\n%s", s.id, err, b.log.Name(), tail)
+		}
+		progress("row %s done in %v", s.id, time.Since(t).Round(time.Second))
+	}
+	machine.took = time.Since(started)
+	table := b.table()
+	fmt.Println(table)
+	if *outFile == "" {
+		return nil
+	}
+	return writeReport(*outFile, machine, "make bench ("+commandLine()+")", table)
+}
+
+// namespace returns a fresh registry namespace, so that runs never see each other's nodes.
+func (b *bench) namespace(what string) string {
+	b.nsSerial++
+	return fmt.Sprintf("ejbench-%s-%d", what, b.nsSerial)
+}
+
+func (b *bench) add(r row) {
+	b.rows = append(b.rows, r)
+	progress("  %s %s (%s): %s", r.id, r.measure, r.setup, r.value)
+}
+
+// instance starts an instance process; args are its flags beyond -zk.
+func (b *bench) instance(name string, timeout time.Duration, args ...string) (*child, error) {
+	return spawn(name, "instance", b.log, timeout, append([]string{"-zk", b.srv.addr}, args...)...)
+}
+
+func (b *bench) logTail() string {
+	data, err := os.ReadFile(b.log.Name())
+	if err != nil {
+		return err.Error()
+	}
+	lines := strings.Split(strings.TrimRight(string(data), "\n"), "\n")
+	return strings.Join(lines[max(0, len(lines)-20):], "\n")
+}
+
+func progress(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "%s "+format+"\n", append([]any{time.Now().UTC().Format("15:04:05")}, args...)...)
+}
+
+// repoRoot is the module root: scripts/zookeeper.sh lives there.
+func repoRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "scripts", "zookeeper.sh")); err == nil {
+			return d, nil
+		}
+		if filepath.Dir(d) == d {
+			return "", fmt.Errorf("no scripts/zookeeper.sh in %s or its parents: run from the repository", dir)
+		}
+	}
+}
+
+func commandLine() string {
+	args := append([]string{"ejbench"}, os.Args[1:]...)
+	return strings.Join(args, " ")
+}
+
+// sleepUntilPhase sleeps until the wall clock is phase past a multiple of period, so that
+// windows start between fires.
+func sleepUntilPhase(period, phase time.Duration) {
+	now := time.Now()
+	next := now.Truncate(period).Add(phase)
+	if !next.After(now) {
+		next = next.Add(period)
+	}
+	time.Sleep(time.Until(next))
+}

@@ -1,0 +1,250 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"runtime"
+	"runtime/pprof"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/elasticjob-go/elasticjob/starter"
+)
+
+// A child process (an instance, or a plain local scheduler for row 6) talks to the
+// orchestrator through lines: it prints "ready <registration ns> <instance id>" once its jobs
+// are registered, then answers commands read from stdin:
+//
+//	stats     -> "stats <cpu ns> <rss bytes> <goroutines> <threads> <item executions>"
+//	lat       -> "lat <µs> <µs> ..." fire latencies (FireTime -> Execute start) since the last lat
+//	schedule  -> "scheduled" after starting the cron of every job (with -hold)
+//	quit, EOF -> graceful shutdown, "bye"
+//
+// With -events it also prints "start <job> <item> <unix ns>" as each item starts.
+
+// jobsFlags are the job set a child holds.
+type jobsFlags struct {
+	n      int
+	prefix string
+	cron   string
+	items  int
+}
+
+func (f *jobsFlags) register(fs *flag.FlagSet) {
+	fs.IntVar(&f.n, "jobs", 1, "number of jobs")
+	fs.StringVar(&f.prefix, "prefix", "job", "job names are prefix0, prefix1, ...")
+	fs.StringVar(&f.cron, "cron", "0 0 3 * * ?", "Quartz cron of every job")
+	fs.IntVar(&f.items, "items", 2, "shardingTotalCount")
+}
+
+// out serialises the child's lines.
+type out struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (o *out) printf(format string, args ...any) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	fmt.Fprintf(o.w, format+"\n", args...)
+}
+
+// counters is what the stats and lat commands report.
+type counters struct {
+	execs atomic.Int64
+	mu    sync.Mutex
+	lat   []time.Duration
+}
+
+func (c *counters) stats() string {
+	cpu, _ := cpuTime(0)
+	rss, _ := rssBytes(0)
+	threads, _ := procStatus(0, "Threads")
+	return fmt.Sprintf("stats %d %d %d %d %d", cpu, rss, runtime.NumGoroutine(), threads, c.execs.Load())
+}
+
+func (c *counters) drainLatencies() string {
+	c.mu.Lock()
+	l := c.lat
+	c.lat = nil
+	c.mu.Unlock()
+	var b strings.Builder
+	b.WriteString("lat")
+	for _, d := range l {
+		b.WriteString(" ")
+		b.WriteString(strconv.FormatInt(d.Microseconds(), 10))
+	}
+	return b.String()
+}
+
+// serve answers the orchestrator's commands until quit or EOF; schedule may be nil.
+func serve(o *out, c *counters, schedule func()) {
+	sc := bufio.NewScanner(os.Stdin)
+	for sc.Scan() {
+		switch cmd := strings.TrimSpace(sc.Text()); cmd {
+		case "stats":
+			o.printf("%s", c.stats())
+		case "lat":
+			o.printf("%s", c.drainLatencies())
+		case "schedule":
+			if schedule != nil {
+				schedule()
+			}
+			o.printf("scheduled")
+		case "quit":
+			return
+		default:
+			o.printf("error unknown command %q", cmd)
+		}
+	}
+}
+
+// startProfile starts a CPU profile into path; the returned func ends it.
+func startProfile(path string) (func(), error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("cpu profile %s: %w", path, err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
+}
+
+// writeProfile writes the named runtime profile to path; errors go to stderr, at exit.
+func writeProfile(name, path string) {
+	f, err := os.Create(path)
+	if err == nil {
+		err = pprof.Lookup(name).WriteTo(f, 0)
+		f.Close()
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "%s profile %s: %v\n", name, path, err)
+	}
+}
+
+// runInstance is the "instance" role: one RegistryCenter (one ZooKeeper session) holding
+// -jobs jobs through the public starter API.
+func runInstance(args []string) error {
+	fs := flag.NewFlagSet("instance", flag.ContinueOnError)
+	var jf jobsFlags
+	jf.register(fs)
+	zk := fs.String("zk", "", "ZooKeeper connect string")
+	ns := fs.String("ns", "bench", "registry namespace")
+	ip := fs.String("ip", "127.0.0.1", "server IP of this instance")
+	monitor := fs.Bool("monitor", true, "monitorExecution")
+	failover := fs.Bool("failover", false, "failover")
+	session := fs.Duration("session", 10*time.Second, "session timeout")
+	block := fs.Bool("block", false, "items run until cancelled (the failover victim)")
+	events := fs.Bool("events", false, "print a start line per item")
+	lat := fs.Bool("lat", false, "record fire latencies")
+	hold := fs.Bool("hold", false, "register but fire only after the schedule command")
+	profile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
+	parallel := fs.Int("parallel", 32, "register the jobs from this many goroutines (32, as autoconfig does)")
+	blockProfile := fs.String("blockprofile", "", "write a blocking profile (channel and lock waits) to this file at exit")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *profile != "" {
+		stop, err := startProfile(*profile)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
+	if *blockProfile != "" {
+		runtime.SetBlockProfileRate(int(10 * time.Microsecond))
+		defer writeProfile("block", *blockProfile)
+	}
+	o := &out{w: os.Stdout}
+	c := &counters{}
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	ctx := context.Background()
+	rc, err := starter.NewRegistryCenter(ctx, starter.RegistryCenterConfig{
+		ServerLists: *zk, Namespace: *ns, SessionTimeout: *session,
+	}, starter.WithIP(*ip), starter.WithLogger(logger))
+	if err != nil {
+		return err
+	}
+	job := starter.SimpleJobFunc(func(ctx context.Context, sc starter.ShardingContext) error {
+		now := time.Now()
+		c.execs.Add(1)
+		if *lat {
+			c.mu.Lock()
+			c.lat = append(c.lat, now.Sub(sc.FireTime))
+			c.mu.Unlock()
+		}
+		if *events {
+			o.printf("start %s %d %d", sc.JobName, sc.ShardingItem, now.UnixNano())
+		}
+		if *block {
+			<-ctx.Done()
+		}
+		return nil
+	})
+	start := time.Now()
+	jobs, err := registerAll(rc, job, jf, *monitor, *failover, max(1, *parallel))
+	if err != nil {
+		_ = rc.Close(ctx)
+		return err
+	}
+	took := time.Since(start)
+	schedule := func() {
+		for _, b := range jobs {
+			b.Schedule()
+		}
+	}
+	if !*hold {
+		schedule()
+		schedule = nil
+	}
+	o.printf("ready %d %s", took.Nanoseconds(), rc.InstanceID())
+	serve(o, c, schedule)
+	stop, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	err = rc.Close(stop)
+	o.printf("bye")
+	return err
+}
+
+// registerAll registers job0 … job{n-1} as a service would: one NewScheduleJobBootstrap per
+// job, from parallel goroutines (1: a plain loop).
+func registerAll(rc *starter.RegistryCenter, job starter.SimpleJob, jf jobsFlags, monitor, failover bool, parallel int) ([]*starter.ScheduleJobBootstrap, error) {
+	jobs := make([]*starter.ScheduleJobBootstrap, jf.n)
+	errs := make([]error, parallel)
+	next := atomic.Int64{}
+	var wg sync.WaitGroup
+	for w := range parallel {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := int(next.Add(1) - 1); k < jf.n; k = int(next.Add(1) - 1) {
+				cfg := starter.NewJobConfiguration(fmt.Sprintf("%s%d", jf.prefix, k), jf.items)
+				cfg.Cron = jf.cron
+				cfg.MonitorExecution = monitor
+				cfg.Failover = failover
+				b, err := starter.NewScheduleJobBootstrap(rc, job, cfg)
+				if err != nil {
+					errs[w] = err
+					return
+				}
+				jobs[k] = b
+			}
+		}()
+	}
+	wg.Wait()
+	return jobs, errors.Join(errs...)
+}

@@ -1,0 +1,179 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-zookeeper/zk"
+
+	"github.com/elasticjob-go/elasticjob/internal/zktest"
+)
+
+// server is the standalone ZooKeeper the harness starts with scripts/zookeeper.sh.
+type server struct{ script, dir, addr string }
+
+func startServer(root, dir, heap string) (*server, error) {
+	s := &server{script: filepath.Join(root, "scripts", "zookeeper.sh"), dir: dir}
+	for _, args := range [][]string{{"install"}, {"start-standalone", dir}} {
+		cmd := exec.Command("bash", append([]string{s.script}, args...)...)
+		cmd.Env = append(os.Environ(), "ZK_HEAP="+heap)
+		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+		if err := cmd.Run(); err != nil {
+			return nil, fmt.Errorf("zookeeper.sh %s: %w", strings.Join(args, " "), err)
+		}
+	}
+	addr, err := os.ReadFile(filepath.Join(dir, "servers"))
+	if err != nil {
+		return nil, err
+	}
+	s.addr = strings.TrimSpace(string(addr))
+	return s, nil
+}
+
+func (s *server) stop() error {
+	cmd := exec.Command("bash", s.script, "stop", s.dir)
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	return cmd.Run()
+}
+
+// counter reads one numeric mntr counter.
+func (s *server) counter(name string) (int64, error) {
+	m, err := zktest.Mntr(s.addr)
+	if err != nil {
+		return 0, err
+	}
+	n, err := strconv.ParseInt(m[name], 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("mntr %s: %s = %q: %w", s.addr, name, m[name], err)
+	}
+	return n, nil
+}
+
+func (s *server) packets() (int64, error) { return s.counter("zk_packets_received") }
+
+// traffic is what the server has received: every packet (pings included), and the read and
+// the write requests among them (mntr's latency sample counts; a multi is one write).
+type traffic struct{ packets, reads, writes int64 }
+
+func (s *server) traffic() (traffic, error) {
+	m, err := zktest.Mntr(s.addr)
+	if err != nil {
+		return traffic{}, err
+	}
+	var t traffic
+	for name, v := range map[string]*int64{
+		"zk_packets_received":  &t.packets,
+		"zk_cnt_readlatency":   &t.reads,
+		"zk_cnt_updatelatency": &t.writes,
+	} {
+		if *v, err = strconv.ParseInt(m[name], 10, 64); err != nil {
+			return traffic{}, fmt.Errorf("mntr %s: %s = %q: %w", s.addr, name, m[name], err)
+		}
+	}
+	return t, nil
+}
+
+func (t traffic) minus(u traffic) traffic {
+	return traffic{t.packets - u.packets, t.reads - u.reads, t.writes - u.writes}
+}
+
+func (s *server) version() string {
+	m, err := zktest.Srvr(s.addr)
+	if err != nil {
+		return "unknown (" + err.Error() + ")"
+	}
+	v, _, _ := strings.Cut(m["Zookeeper version"], ",")
+	v, _, _ = strings.Cut(v, "-${") // Debian's build leaves the git placeholder unexpanded
+	return strings.TrimSpace(v)
+}
+
+// client is the harness's own session: round trips and reading assignments. It is closed
+// while requests are counted.
+type client struct{ conn *zk.Conn }
+
+func dial(addr string) (*client, error) {
+	conn, ev, err := zk.Connect([]string{addr}, 10*time.Second, zk.WithLogger(quietLogger{}))
+	if err != nil {
+		return nil, err
+	}
+	deadline := time.After(10 * time.Second)
+	for {
+		select {
+		case e := <-ev:
+			if e.State == zk.StateHasSession {
+				go func() {
+					for range ev { // drain
+					}
+				}()
+				return &client{conn: conn}, nil
+			}
+		case <-deadline:
+			conn.Close()
+			return nil, fmt.Errorf("zookeeper %s: no session within 10s", addr)
+		}
+	}
+}
+
+func (c *client) close() { c.conn.Close() }
+
+// rtt is the median of n sequential exists("/") round trips.
+func (c *client) rtt(n int) (time.Duration, error) {
+	d := make([]time.Duration, 0, n)
+	for range n {
+		t := time.Now()
+		if _, _, err := c.conn.Exists("/"); err != nil {
+			return 0, fmt.Errorf("exists /: %w", err)
+		}
+		d = append(d, time.Since(t))
+	}
+	sort.Slice(d, func(i, j int) bool { return d[i] < d[j] })
+	return d[len(d)/2], nil
+}
+
+// owners reads sharding/{i}/instance of a job: item -> instance id ("" when unassigned).
+func (c *client) owners(ns, job string, items int) ([]string, error) {
+	out := make([]string, items)
+	for i := range items {
+		b, _, err := c.conn.Get(fmt.Sprintf("/%s/%s/sharding/%d/instance", ns, job, i))
+		if err == zk.ErrNoNode {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out[i] = string(b)
+	}
+	return out, nil
+}
+
+type quietLogger struct{}
+
+func (quietLogger) Printf(string, ...any) {}
+
+// setCron replaces the "cron: " line of a /config node (ElasticJob's YAML).
+func (c *client) setCron(path, cron string) error {
+	data, stat, err := c.conn.Get(path)
+	if err != nil {
+		return fmt.Errorf("get %s: %w", path, err)
+	}
+	lines := strings.Split(string(data), "\n")
+	found := false
+	for k, l := range lines {
+		if strings.HasPrefix(l, "cron: ") {
+			lines[k], found = "cron: "+cron, true
+		}
+	}
+	if !found {
+		return fmt.Errorf("%s: no cron line in %q", path, data)
+	}
+	if _, err := c.conn.Set(path, []byte(strings.Join(lines, "\n")), stat.Version); err != nil {
+		return fmt.Errorf("set %s: %w", path, err)
+	}
+	return nil
+}
