@@ -57,6 +57,8 @@ type cluster struct {
 	mem     *memzk.Server // embedded
 	ns      string
 	session time.Duration
+	// reconcileEvery is the runtimes' reconcile pass period; 0 = 200 ms, quick for tests.
+	reconcileEvery time.Duration
 }
 
 func newCluster(t *testing.T, session time.Duration) *cluster {
@@ -111,7 +113,11 @@ func (cl *cluster) start(ip string, pid int) *instance {
 func (cl *cluster) startOn(c *reg.Center, ip string, pid int) *instance {
 	t := cl.t
 	t.Helper()
-	rt, err := NewRuntime(c, Options{InstanceID: InstanceID(ip, pid), Logger: testLog, ReconcileEvery: 200 * time.Millisecond, SessionTimeout: cl.session})
+	every := cl.reconcileEvery
+	if every == 0 {
+		every = 200 * time.Millisecond
+	}
+	rt, err := NewRuntime(c, Options{InstanceID: InstanceID(ip, pid), Logger: testLog, ReconcileEvery: every, SessionTimeout: cl.session})
 	if err != nil {
 		t.Fatal(err)
 	}

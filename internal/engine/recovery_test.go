@@ -212,3 +212,34 @@ func (l *listener) calls() []listenerCall {
 	defer l.mu.Unlock()
 	return append([]listenerCall(nil), l.cs...)
 }
+
+// A running node left by an instance that is gone, which no crash handling queued (here it
+// appears after the crash, as when the crash fell in a reconnection): the leader, waiting for
+// running items before a resharding, releases it instead of waiting forever, and the job runs
+// again — its item failed over, the others at their next fire.
+func TestLeaderWaitingForReshardingReleasesAGoneInstancesRunningNode(t *testing.T) {
+	cl := newEmbeddedCluster(t, 2*time.Second)
+	cl.reconcileEvery = time.Hour // the reconcile pass, which would also release it, stays out
+	cfg := jobapi.NewJobConfiguration("orphanJob", 2)
+	cfg.Cron = "* * * * * ?"
+	cfg.Failover = true
+	rec := &recorder{}
+	a := cl.start("10.0.0.1", 100)
+	ja := a.register(t, cfg, rec)
+	ja.Schedule()
+	eventually(t, 5*time.Second, func() bool { return len(rec.all()) >= 2 }, "first runs")
+
+	c := cl.connect()
+	defer c.Close()
+	gone := InstanceID("10.0.0.9", 900)
+	must(t, c.Persist("/orphanJob/sharding/1/running", gone))
+	must(t, c.Persist("/orphanJob/leader/sharding/necessary", ""))
+	injected := time.Now()
+
+	eventually(t, 10*time.Second, func() bool {
+		ok, _ := c.Exists("/orphanJob/sharding/1/running")
+		return !ok && ranCount(rec, func(r run) bool { return r.sc.ShardingItem == 1 && r.start.After(injected) }) >= 1 &&
+			ranCount(rec, func(r run) bool { return r.sc.ShardingItem == 0 && r.start.After(injected) }) >= 1
+	}, "the orphaned running node is released and both items run again")
+	assertNothingStuck(t, a.center, "orphanJob", 2)
+}

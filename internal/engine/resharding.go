@@ -3,6 +3,7 @@ package engine
 import (
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/elasticjob-go/elasticjob/internal/nodepath"
 	"github.com/elasticjob-go/elasticjob/internal/reg"
@@ -18,6 +19,11 @@ func (j *Job) shardIfNecessary() map[string][]int {
 	}
 	if !j.leaderUntilBlock() {
 		j.waitCache(func() bool {
+			// The leader may go while we wait, and its deletion event be missed in a reconnection:
+			// without a leader nobody would ever reshard, so elect one.
+			if !j.hasLeaderCached() && j.localAvailable() {
+				j.electLogged()
+			}
 			return !j.isLeaderCached() && (j.exists(nodepath.ShardingNecessary(j.name)) || j.exists(nodepath.ShardingProcessing(j.name)))
 		})
 		return nil
@@ -32,7 +38,20 @@ func (j *Job) shardIfNecessary() map[string][]int {
 	total := cfg.ShardingTotalCount
 	if cfg.MonitorExecution {
 		j.log.Debug("resharding: waiting for running items")
-		if !j.waitCache(func() bool { return j.anyRunning(total) }) {
+		// A running node whose instance is gone and that no crash handling queued (its owner
+		// had moved, or the crash fell in a reconnection) would block every run of the job
+		// forever (ElasticJob #1754, #49): release such nodes once a second while waiting.
+		release := time.Now().Add(time.Second)
+		if !j.waitCache(func() bool {
+			if !j.anyRunning(total) {
+				return false
+			}
+			if time.Now().After(release) {
+				j.recoverStale()
+				release = time.Now().Add(time.Second)
+			}
+			return true
+		}) {
 			return nil
 		}
 	}
