@@ -7,7 +7,7 @@ export PKGS TESTFLAGS
 # make zk-up keeps its servers here between runs (gitignored).
 ZK_DIR := $(CURDIR)/.zk
 
-.PHONY: test vet fmt zk-up zk-down
+.PHONY: test vet fmt zk-up zk-down bench
 
 test:
 	bash scripts/test.sh
@@ -36,3 +36,20 @@ zk-down:
 	@bash scripts/zookeeper.sh stop $(ZK_DIR)/standalone
 	@bash scripts/zookeeper.sh stop $(ZK_DIR)/ensemble
 	@rm -rf $(ZK_DIR)
+
+# The chaos harness (package chaos): faults for DURATION against a 3-node ensemble and 3
+# service processes, then the figures; fails on a broken promise. SEED replays a schedule
+# (0: from the clock, printed).
+DURATION ?= 1m
+SEED ?= 0
+.PHONY: chaos
+chaos:
+	$(GO) run ./chaos/cmd/ejchaos -duration $(DURATION) -seed $(SEED)
+
+# The benchmarks (cmd/ejbench): starts its own ZooKeeper, runs every row (about 12 minutes),
+# prints the table and writes it into BENCHMARKS.md. BENCHFLAGS adds flags, e.g. -reps 5.
+BENCHFLAGS ?=
+bench:
+	@bash scripts/zookeeper.sh install
+	$(GO) build -o $(CURDIR)/bin/ejbench ./cmd/ejbench
+	$(CURDIR)/bin/ejbench -out BENCHMARKS.md $(BENCHFLAGS)

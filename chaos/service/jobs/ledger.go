@@ -1,0 +1,83 @@
+package jobs
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/elasticjob-go/elasticjob/starter"
+)
+
+// Entry is one line of a ledger: an item execution started (Event "started") or ended
+// ("completed", or "cancelled" when its context was done by the end of the work). Times are
+// Unix milliseconds.
+type Entry struct {
+	Event    string `json:"event"`
+	Job      string `json:"job"`
+	Item     int    `json:"item"`
+	Fire     int64  `json:"fire"`
+	Instance string `json:"instance"`
+	At       int64  `json:"at"`
+}
+
+// Ledger is the chaos job: every item execution works for a random 50–400 ms and records its
+// start and its end to the process's ledger file (CHAOS_LEDGER, JSON lines, O_APPEND: a line is
+// one write, so a kill -9 loses at most the line being written). Its instance name is
+// CHAOS_INSTANCE.
+//
+//elasticjob:job name=chaos cron="* * * * * ?" shardingTotalCount=6 failover=true misfire=true overwrite=true
+type Ledger struct {
+	mu       sync.Mutex
+	file     *os.File
+	instance string
+}
+
+// NewLedger opens CHAOS_LEDGER for appending.
+func NewLedger() (*Ledger, error) {
+	path := os.Getenv("CHAOS_LEDGER")
+	if path == "" {
+		return nil, fmt.Errorf("chaos service: CHAOS_LEDGER is unset")
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("chaos service: ledger: %w", err)
+	}
+	return &Ledger{file: f, instance: os.Getenv("CHAOS_INSTANCE")}, nil
+}
+
+// Execute works on the item, honouring ctx: completion is recorded only when ctx is still live
+// at the end of the work, which is what fencing promises a user.
+func (l *Ledger) Execute(ctx context.Context, sc starter.ShardingContext) error {
+	e := Entry{Job: sc.JobName, Item: sc.ShardingItem, Fire: sc.FireTime.UnixMilli(), Instance: l.instance}
+	if err := l.record(e, "started"); err != nil {
+		return err
+	}
+	work := time.NewTimer(time.Duration(50+rand.IntN(350)) * time.Millisecond)
+	defer work.Stop()
+	select {
+	case <-work.C:
+	case <-ctx.Done():
+	}
+	if ctx.Err() != nil {
+		return l.record(e, "cancelled")
+	}
+	return l.record(e, "completed")
+}
+
+func (l *Ledger) record(e Entry, event string) error {
+	e.Event, e.At = event, time.Now().UnixMilli()
+	b, err := json.Marshal(e)
+	if err != nil {
+		return err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if _, err := l.file.Write(append(b, '\n')); err != nil {
+		return fmt.Errorf("chaos service: ledger: %w", err)
+	}
+	return nil
+}

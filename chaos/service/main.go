@@ -1,0 +1,16 @@
+// Command service is the service under test of the chaos harness (chaos/cmd/ejchaos), written
+// as a user writes one: a job type with an //elasticjob: directive in package jobs, the module
+// ejgen generates from it, and autoconfig. The harness configures it through ELASTICJOB_*
+// variables (ZooKeeper, namespace, session timeout) and names its ledger in CHAOS_LEDGER.
+package main
+
+import (
+	"go.uber.org/fx"
+
+	"github.com/elasticjob-go/elasticjob/autoconfig"
+	"github.com/elasticjob-go/elasticjob/chaos/service/jobs"
+)
+
+func main() {
+	fx.New(autoconfig.Module, jobs.Module, fx.NopLogger).Run()
+}
