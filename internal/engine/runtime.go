@@ -249,7 +249,8 @@ func (r *Runtime) onState(s reg.State) {
 }
 
 // fenceIfStillSuspended fences every running item when the connection stays suspended for
-// fenceAfter (see Options.SessionTimeout).
+// fenceAfter (see Options.SessionTimeout), or a third of the session timeout the server granted
+// when that is shorter.
 func (r *Runtime) fenceIfStillSuspended(gen int64) {
 	if r.fenceAfter <= 0 {
 		return
@@ -262,7 +263,11 @@ func (r *Runtime) fenceIfStillSuspended(gen int64) {
 	if r.fenceTimer != nil {
 		r.fenceTimer.Stop()
 	}
-	r.fenceTimer = time.AfterFunc(r.fenceAfter, func() {
+	after := r.fenceAfter
+	if granted := r.center.SessionTimeout() / 3; granted > 0 && granted < after {
+		after = granted // the server granted less than was asked, and expires the session sooner
+	}
+	r.fenceTimer = time.AfterFunc(after, func() {
 		if r.stateGen.Load() != gen {
 			return // reconnected (or lost, which fences) meanwhile
 		}
