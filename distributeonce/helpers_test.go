@@ -87,10 +87,11 @@ func (r *journal) errorsOf(instance string) []string {
 }
 
 func (r *journal) handler(instance string) starter.BootstrapOption {
-	return starter.WithErrorHandler(func(_ string, err error) {
+	return starter.WithErrorHandler(func(_ string, err error) error {
 		r.mu.Lock()
 		defer r.mu.Unlock()
 		r.errors[instance] = append(r.errors[instance], err.Error())
+		return nil
 	})
 }
 

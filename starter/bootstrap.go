@@ -31,8 +31,10 @@ func WithDistributeOnceListener(l Listener, startedTimeout, completedTimeout tim
 	}
 }
 
-// WithErrorHandler receives item, listener and environment errors instead of the error log.
-func WithErrorHandler(fn func(jobName string, err error)) BootstrapOption {
+// WithErrorHandler receives item, listener and environment errors instead of the error log. A
+// non-nil return stops the run, as ElasticJob's THROW handler does: no further item starts, and
+// the run's misfire compensation, failover claims and after-listeners are skipped.
+func WithErrorHandler(fn func(jobName string, err error) error) BootstrapOption {
 	return func(s *engine.Spec) { s.ErrorHandler = fn }
 }
 

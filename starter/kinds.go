@@ -77,9 +77,9 @@ func typedRunner(t JobType, cfg JobConfiguration) (engine.ItemRunner, error) {
 	return runner, nil
 }
 
-// newErrorHandler builds jobErrorHandlerType from the props; a THROW handler's error has no
-// caller to reach here (Quartz only logs it in ElasticJob), so it is logged.
-func newErrorHandler(cfg JobConfiguration) (func(string, error), error) {
+// newErrorHandler builds jobErrorHandlerType from the props. THROW's error stops the run; the
+// engine logs it, as Quartz does in ElasticJob.
+func newErrorHandler(cfg JobConfiguration) (func(string, error) error, error) {
 	typ := cfg.JobErrorHandlerType
 	if typ == "" {
 		typ = errorhandler.DefaultType
@@ -91,9 +91,5 @@ func newErrorHandler(cfg JobConfiguration) (func(string, error), error) {
 		}
 		return nil, fmt.Errorf("starter: job %q: jobErrorHandlerType %s: %w", cfg.JobName, typ, err)
 	}
-	return func(job string, err error) {
-		if thrown := h.Handle(job, err); thrown != nil {
-			slog.Error("elasticjob: job error", "job", job, "error", thrown)
-		}
-	}, nil
+	return h.Handle, nil
 }

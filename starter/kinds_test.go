@@ -2,6 +2,7 @@ package starter
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -182,5 +183,32 @@ func TestKindStartupErrors(t *testing.T) {
 	}
 	if ok, _ := rc.center.Exists("/x"); ok {
 		t.Fatal("a rejected job left /x behind")
+	}
+}
+
+// jobErrorHandlerType THROW stops a run at its first failing item: with one item at a time,
+// item 1 never runs after item 0 fails, fire after fire.
+func TestThrowErrorHandlerStopsTheRun(t *testing.T) {
+	rc := embeddedRC(t, "kinds-throw")
+	var mu sync.Mutex
+	ran := map[int]int{}
+	job := SimpleJobFunc(func(_ context.Context, sc ShardingContext) error {
+		mu.Lock()
+		defer mu.Unlock()
+		ran[sc.ShardingItem]++
+		if sc.ShardingItem == 0 {
+			return errors.New("boom")
+		}
+		return nil
+	})
+	cfg := everySecond("thrower", 2)
+	cfg.JobErrorHandlerType = "THROW"
+	cfg.JobExecutorServiceHandlerType = "SINGLE_THREAD"
+	scheduleKind(t, rc, job, cfg)
+	testkit.Eventually(t, 10*time.Second, func() bool { mu.Lock(); defer mu.Unlock(); return ran[0] >= 2 }, "two runs of item 0")
+	mu.Lock()
+	defer mu.Unlock()
+	if ran[1] != 0 {
+		t.Fatalf("item 1 ran %d times after item 0 failed under THROW", ran[1])
 	}
 }

@@ -39,14 +39,31 @@ func (j *Job) fire(kind runKind, fireTime time.Time) {
 	defer j.end()
 	j.retryClear()
 	if kind != kindFailover {
-		j.runOnce(fireTime)
-	}
-	for !j.rt.paused.Load() && !j.isShutdown() && j.config().Failover {
-		c, ok := j.claimFailover()
-		if !ok || !j.runFailover(c) {
+		if err := j.runOnce(fireTime); err != nil {
+			j.stopped(err)
 			return
 		}
 	}
+	for !j.rt.paused.Load() && !j.isShutdown() && j.config().Failover {
+		c, ok := j.claimFailover()
+		if !ok {
+			return
+		}
+		ran, err := j.runFailover(c)
+		if err != nil {
+			j.stopped(err)
+			return
+		}
+		if !ran {
+			return
+		}
+	}
+}
+
+// stopped reports a run that the error handler stopped (THROW): in ElasticJob the exception
+// reaches Quartz, which logs it.
+func (j *Job) stopped(err error) {
+	j.log.Error("run stopped by the error handler", "error", err)
 }
 
 func (j *Job) begin() bool {
@@ -65,13 +82,16 @@ func (j *Job) end() {
 	j.mu.Unlock()
 }
 
-// runOnce is ElasticJob's execute for a cron or trigger fire (§4.2), reading the cache.
-func (j *Job) runOnce(fireTime time.Time) {
+// runOnce is ElasticJob's execute for a cron or trigger fire (§4.2), reading the cache. It
+// returns the error that stopped the run, when the error handler stopped it.
+func (j *Job) runOnce(fireTime time.Time) error {
 	cfg := j.config()
-	j.checkClock(cfg)
+	if err := j.checkClock(cfg); err != nil {
+		return err
+	}
 	assignment := j.shardIfNecessary()
 	if j.isShutdown() || j.rt.paused.Load() {
-		return
+		return nil
 	}
 	cfg = j.config()
 	var items []int
@@ -95,12 +115,18 @@ func (j *Job) runOnce(fireTime time.Time) {
 	}
 	scs, ok := j.contexts(cfg, items, fires)
 	if !ok {
-		return
+		return nil
 	}
 	all := j.runContexts(cfg, scs, fireTime)
-	j.before(all)
-	if len(items) > 0 && j.execute(cfg, scs, false) {
-		for cfg.Misfire && !j.isShutdown() && !j.exists(nodepath.ShardingNecessary(j.name)) {
+	if err := j.before(all); err != nil {
+		return err
+	}
+	if len(items) > 0 {
+		ran, err := j.execute(cfg, scs, false)
+		if err != nil {
+			return err
+		}
+		for ran && cfg.Misfire && !j.isShutdown() && !j.exists(nodepath.ShardingNecessary(j.name)) {
 			missed, ok := j.takeMisfire(items)
 			if !ok {
 				break
@@ -110,32 +136,38 @@ func (j *Job) runOnce(fireTime time.Time) {
 					scs[k].FireTime = missed
 				}
 			}
-			if !j.execute(cfg, scs, false) {
-				break
+			if ran, err = j.execute(cfg, scs, false); err != nil {
+				return err
 			}
 			cfg = j.config()
 		}
 	}
 	j.after(all)
+	return nil
 }
 
 // runFailover runs one claimed failover item (§4.6) with the FireTime of the fire the crashed
-// instance was serving, then releases the claim.
-func (j *Job) runFailover(c claim) bool {
+// instance was serving, then releases the claim. err is what stopped the run (THROW).
+func (j *Job) runFailover(c claim) (ran bool, err error) {
 	cfg := j.config()
 	scs, ok := j.contexts(cfg, []int{c.item}, map[int]time.Time{c.item: c.fireTime})
 	if !ok {
 		j.releaseClaim(c)
-		return false
+		return false, nil
 	}
 	all := j.runContexts(cfg, scs, c.fireTime)
-	j.before(all)
-	ran := j.execute(cfg, scs, true)
-	j.after(all)
+	if err := j.before(all); err != nil {
+		j.releaseClaim(c)
+		return false, err
+	}
+	ran, err = j.execute(cfg, scs, true)
+	if err == nil {
+		j.after(all)
+	}
 	if !ran {
 		j.releaseClaim(c)
 	}
-	return ran
+	return ran, err
 }
 
 // contexts builds one ShardingContext per item; a malformed shardingItemParameters goes to the
@@ -143,7 +175,7 @@ func (j *Job) runFailover(c claim) bool {
 func (j *Job) contexts(cfg jobapi.JobConfiguration, items []int, fires map[int]time.Time) ([]jobapi.ShardingContext, bool) {
 	params, err := sharding.ParseItemParameters(cfg.ShardingItemParameters)
 	if err != nil {
-		j.handleError(fmt.Errorf("job %q: %w", j.name, err))
+		_ = j.handleError(fmt.Errorf("job %q: %w", j.name, err)) // the run is skipped anyway
 		return nil, false
 	}
 	taskID := sharding.TaskID(j.name, items, j.rt.id)
@@ -175,25 +207,31 @@ func (j *Job) runContexts(cfg jobapi.JobConfiguration, scs []jobapi.ShardingCont
 	return out
 }
 
-func (j *Job) before(all jobapi.ShardingContexts) {
+// before calls the listeners' BeforeJobExecuted; a failure the error handler stops on (THROW)
+// stops the run before its items.
+func (j *Job) before(all jobapi.ShardingContexts) error {
 	for _, l := range j.spec.Listeners {
 		if err := l.BeforeJobExecuted(j.rt.ctx, all); err != nil {
-			j.handleError(fmt.Errorf("job %q: listener before run: %w", j.name, err))
+			if stop := j.handleError(fmt.Errorf("job %q: listener before run: %w", j.name, err)); stop != nil {
+				return stop
+			}
 		}
 	}
+	return nil
 }
 
 func (j *Job) after(all jobapi.ShardingContexts) {
 	for _, l := range j.spec.Listeners {
 		if err := l.AfterJobExecuted(j.rt.ctx, all); err != nil {
-			j.handleError(fmt.Errorf("job %q: listener after run: %w", j.name, err))
+			_ = j.handleError(fmt.Errorf("job %q: listener after run: %w", j.name, err)) // nothing left to stop
 		}
 	}
 }
 
 // execute marks the items running (one transaction), runs them concurrently and bounded, and
-// clears them (one transaction). false when the items could not be marked.
-func (j *Job) execute(cfg jobapi.JobConfiguration, scs []jobapi.ShardingContext, failover bool) bool {
+// clears them (one transaction). ran is false when the items could not be marked; err is the
+// item error the error handler stopped the run on (THROW).
+func (j *Job) execute(cfg jobapi.JobConfiguration, scs []jobapi.ShardingContext, failover bool) (ran bool, err error) {
 	items := make([]int, len(scs))
 	for k, sc := range scs {
 		items[k] = sc.ShardingItem
@@ -218,17 +256,18 @@ func (j *Job) execute(cfg jobapi.JobConfiguration, scs []jobapi.ShardingContext,
 			} else {
 				j.log.Warn("marking items running", "items", items, "error", err)
 			}
-			return false
+			return false, nil
 		}
 	}
-	fenced := j.runItems(cfg, scs, marked, failover)
+	fenced, stop := j.runItems(cfg, scs, marked, failover)
 	j.clear(items, fenced, marked, failover)
-	return true
+	return true, stop
 }
 
 // runItems runs the items, at most poolSize at a time, each with a context that fencing can
-// cancel. It returns the items that were fenced.
-func (j *Job) runItems(cfg jobapi.JobConfiguration, scs []jobapi.ShardingContext, marked, failover bool) map[int]bool {
+// cancel. It returns the items that were fenced, and the first error the error handler stopped
+// the run on: items not started by then are skipped.
+func (j *Job) runItems(cfg jobapi.JobConfiguration, scs []jobapi.ShardingContext, marked, failover bool) (map[int]bool, error) {
 	runCtx, cancelRun := context.WithCancel(j.rt.ctx)
 	defer cancelRun()
 	acts := make([]*activeItem, len(scs))
@@ -245,13 +284,24 @@ func (j *Job) runItems(cfg jobapi.JobConfiguration, scs []jobapi.ShardingContext
 	}
 	sem := make(chan struct{}, poolSize(cfg))
 	var wg sync.WaitGroup
+	var stopOnce sync.Once
+	var stop error
+	stopped := make(chan struct{})
 	for k, sc := range scs {
-		wg.Add(1)
 		sem <- struct{}{}
+		select {
+		case <-stopped:
+			<-sem
+			continue
+		default:
+		}
+		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			j.runItem(acts[k].ctx, sc)
+			if err := j.runItem(acts[k].ctx, sc); err != nil {
+				stopOnce.Do(func() { stop = err; close(stopped) })
+			}
 		}()
 	}
 	wg.Wait()
@@ -267,18 +317,20 @@ func (j *Job) runItems(cfg jobapi.JobConfiguration, scs []jobapi.ShardingContext
 		}
 	}
 	j.mu.Unlock()
-	return fenced
+	return fenced, stop
 }
 
-func (j *Job) runItem(ctx context.Context, sc jobapi.ShardingContext) {
+// runItem runs one item; a failure goes to the error handler, whose verdict it returns.
+func (j *Job) runItem(ctx context.Context, sc jobapi.ShardingContext) (stop error) {
 	defer func() {
 		if p := recover(); p != nil {
-			j.handleError(fmt.Errorf("job %q item %d: panic: %v", j.name, sc.ShardingItem, p))
+			stop = j.handleError(fmt.Errorf("job %q item %d: panic: %v", j.name, sc.ShardingItem, p))
 		}
 	}()
 	if err := j.spec.Runner.RunItem(ctx, sc); err != nil {
-		j.handleError(fmt.Errorf("job %q item %d: %w", j.name, sc.ShardingItem, err))
+		return j.handleError(fmt.Errorf("job %q item %d: %w", j.name, sc.ShardingItem, err))
 	}
+	return nil
 }
 
 // clear deletes the running nodes (and a failover run's failover and failovering nodes) in one
@@ -355,21 +407,22 @@ func poolSize(cfg jobapi.JobConfiguration) int {
 
 // checkClock is maxTimeDiffSeconds: compare the registry's clock with ours; a difference over
 // the limit goes to the error handler and the run goes on.
-func (j *Job) checkClock(cfg jobapi.JobConfiguration) {
+func (j *Job) checkClock(cfg jobapi.JobConfiguration) error {
 	if cfg.MaxTimeDiffSeconds < 0 {
-		return
+		return nil
 	}
 	t, err := j.rt.center.RegistryTime(nodepath.SystemTime(j.name))
 	if err != nil {
 		j.log.Warn("reading the registry time", "error", err)
-		return
+		return nil
 	}
 	diff := time.Since(t)
 	if diff < 0 {
 		diff = -diff
 	}
 	if diff > time.Duration(cfg.MaxTimeDiffSeconds)*time.Second {
-		j.handleError(fmt.Errorf("time different between job server and register center exceed '%d' seconds, max time different is '%d' seconds (job %q, difference %v)",
+		return j.handleError(fmt.Errorf("time different between job server and register center exceed '%d' seconds, max time different is '%d' seconds (job %q, difference %v)",
 			int(diff/time.Second), cfg.MaxTimeDiffSeconds, j.name, diff.Round(time.Millisecond)))
 	}
+	return nil
 }

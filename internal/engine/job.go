@@ -36,8 +36,10 @@ type Spec struct {
 	NewRunner func(*Job) ItemRunner
 	Listeners []jobapi.Listener // called before and after every run, failover runs included
 	// ErrorHandler receives item failures, listener failures and environment errors; nil logs
-	// them at error level.
-	ErrorHandler func(job string, err error)
+	// them at error level. A non-nil return stops the run, as ElasticJob's THROW handler does:
+	// no further item starts, and the misfire compensation, failover claims and after-listeners
+	// of that run are skipped.
+	ErrorHandler func(job string, err error) error
 }
 
 // Job is one registered job on this instance.
@@ -116,10 +118,11 @@ func (j *Job) warnOnce(path, data, msg string, args ...any) {
 	j.log.Warn(msg, append([]any{"path", path}, args...)...)
 }
 
-func (j *Job) handleError(err error) {
+// handleError hands err to the job's error handler and returns what stops the run, if anything.
+func (j *Job) handleError(err error) error {
 	if j.spec.ErrorHandler != nil {
-		j.spec.ErrorHandler(j.name, err)
-		return
+		return j.spec.ErrorHandler(j.name, err)
 	}
 	j.log.Error("job error", "error", err)
+	return nil
 }

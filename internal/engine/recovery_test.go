@@ -140,10 +140,11 @@ func TestReconcileClockCheckAndOperatorShutdown(t *testing.T) {
 	var jobs []*Job
 	for _, in := range []*instance{a, b} {
 		j, err := in.rt.Register(Spec{Config: cfg, ClassName: "com.example.TestJob", Runner: rec.runner(in.id),
-			ErrorHandler: func(job string, err error) {
+			ErrorHandler: func(job string, err error) error {
 				mu.Lock()
 				errs = append(errs, job+": "+err.Error())
 				mu.Unlock()
+				return nil
 			}})
 		must(t, err)
 		j.Schedule()
