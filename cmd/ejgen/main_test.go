@@ -3,9 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/elasticjob-go/elasticjob/gen"
@@ -37,11 +40,27 @@ func service(t *testing.T, pkgs map[string]string) string {
 		write(t, filepath.Join(dir, pkg, filepath.Base(src)), string(data))
 	}
 	// The module's go.mod lacks the indirect requirements; let the go command add them
-	// from the module cache, never from the network.
+	// from the module cache, never from the network. On a fresh machine the cache holds only
+	// what building this repository needed, so fill it with the whole module graph first.
+	downloadOnce.Do(func() {
+		cmd := exec.Command("go", "mod", "download")
+		cmd.Dir = root
+		if out, err := cmd.CombinedOutput(); err != nil {
+			downloadErr = fmt.Errorf("go mod download: %v\n%s", err, out)
+		}
+	})
+	if downloadErr != nil {
+		t.Fatal(downloadErr)
+	}
 	t.Setenv("GOFLAGS", "-mod=mod")
 	t.Setenv("GOPROXY", "off")
 	return dir
 }
+
+var (
+	downloadOnce sync.Once
+	downloadErr  error
+)
 
 func write(t *testing.T, path, content string) {
 	t.Helper()
