@@ -16,7 +16,8 @@ test:
 # directory so that its application.yaml is found; Ctrl-C stops it.
 .PHONY: run
 run:
-	cd examples/quickstart && $(GO) run .
+	$(GO) build -o $(CURDIR)/bin/quickstart ./examples/quickstart
+	cd examples/quickstart && exec $(CURDIR)/bin/quickstart
 
 vet:
 	$(GO) vet $(PKGS)
