@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/elasticjob-go/elasticjob/internal/testkit"
+
 	"github.com/elasticjob-go/elasticjob/internal/jobapi"
 	"github.com/elasticjob-go/elasticjob/internal/reg"
 )
@@ -65,12 +67,12 @@ func TestBoundListenerIsBoundAndSeesJobEvents(t *testing.T) {
 	if err := in.center.Persist("/boundJob/guarantee/started/0", ""); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 5*time.Second, func() bool { return j.exists("/boundJob/guarantee/started/0") }, "the cache holds the node")
+	testkit.Eventually(t, 5*time.Second, func() bool { return j.exists("/boundJob/guarantee/started/0") }, "the cache holds the node")
 	if err := in.center.Remove("/boundJob/guarantee/started"); err != nil {
 		t.Fatal(err)
 	}
 	want := []string{"/boundJob/guarantee/started/0", "/boundJob/guarantee/started"}
-	eventually(t, 5*time.Second, func() bool { return slices.Equal(b.deletions(), want) }, "deletions %v, want %v", b.deletions(), want)
+	testkit.Eventually(t, 5*time.Second, func() bool { return slices.Equal(b.deletions(), want) }, "deletions %v, want %v", b.deletions(), want)
 
 	refusing := &boundRecorder{bindErr: errors.New("no thanks")}
 	cfg2 := jobapi.NewJobConfiguration("refusedJob", 1)

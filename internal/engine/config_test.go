@@ -4,6 +4,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/elasticjob-go/elasticjob/internal/testkit"
+
 	"github.com/elasticjob-go/elasticjob/internal/jobapi"
 )
 
@@ -56,12 +58,12 @@ func TestLiveConfigChangesAndGarbage(t *testing.T) {
 	}
 	cfg.Failover = false
 	writeConfig(t, c, cfg)
-	eventually(t, 5*time.Second, func() bool { ok, _ := c.Exists("/cfgJob/sharding/3/failover"); return !ok }, "failover node cleared")
+	testkit.Eventually(t, 5*time.Second, func() bool { ok, _ := c.Exists("/cfgJob/sharding/3/failover"); return !ok }, "failover node cleared")
 	if err := c.Persist("/cfgJob/sharding/2/running", "10.0.0.9@-@900"); err != nil {
 		t.Fatal(err)
 	}
 	cfg.MonitorExecution = false
 	writeConfig(t, c, cfg)
-	eventually(t, 5*time.Second, func() bool { ok, _ := c.Exists("/cfgJob/sharding/2/running"); return !ok }, "running node cleared")
+	testkit.Eventually(t, 5*time.Second, func() bool { ok, _ := c.Exists("/cfgJob/sharding/2/running"); return !ok }, "running node cleared")
 	waitFullFireWith(t, rec, time.Now(), map[string][]int{b.id: {0, 1}, a.id: {2, 3}})
 }

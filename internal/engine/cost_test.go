@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/elasticjob-go/elasticjob/internal/testkit"
+
 	"github.com/elasticjob-go/elasticjob/internal/jobapi"
 )
 
@@ -18,7 +20,7 @@ func TestIdleJobsCostNoGoroutines(t *testing.T) {
 	a.register(t, first, &recorder{}).Schedule()
 	settle := func() int {
 		n := runtime.NumGoroutine()
-		eventually(t, 5*time.Second, func() bool {
+		testkit.Eventually(t, 5*time.Second, func() bool {
 			m := runtime.NumGoroutine()
 			stable := m == n
 			n = m

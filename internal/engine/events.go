@@ -160,14 +160,9 @@ func (j *Job) onServer(ev reg.Event, ip string) {
 	}
 }
 
-// onRunning keeps the time a running node appeared (for the FireTime of a failover run) and
-// fences our item when its running node is deleted or rewritten by someone else.
+// onRunning fences our item when its running node is deleted or rewritten by someone else.
 func (j *Job) onRunning(ev reg.Event, item int) {
 	switch {
-	case ev.Type == reg.EventCreated:
-		j.mu.Lock()
-		j.runningSeen[item] = time.Now()
-		j.mu.Unlock()
 	case ev.Type == reg.EventChanged && ev.Data != j.rt.id:
 		j.fenceIfMarked(item, "running node of item taken by "+ev.Data)
 	case ev.Type == reg.EventDeleted:

@@ -193,12 +193,6 @@ func (j *Job) queueFailover(item int, fireTime time.Time) {
 	}
 }
 
-// ctimeReader is a registry that can tell when a node was created. Until the registry center
-// offers it, the time this instance's cache saw the running node appear stands in.
-type ctimeReader interface {
-	Ctime(path string) (time.Time, error)
-}
-
 // parseFireTime reads the data of a queued failover item (see queueFailover).
 func parseFireTime(data string) (time.Time, bool) {
 	ms, err := strconv.ParseInt(data, 10, 64)
@@ -209,21 +203,17 @@ func parseFireTime(data string) (time.Time, bool) {
 }
 
 // crashedFireTime is the fire the crashed instance was serving on item i: the latest scheduled
-// time not after the moment its running node appeared.
+// time not after its running node was created (read before the node is deleted; zero when
+// unknown).
 func (j *Job) crashedFireTime(i int) time.Time {
 	j.mu.Lock()
-	seen, ok := j.runningSeen[i]
 	sched := j.sched
 	j.mu.Unlock()
-	if cr, can := any(j.rt.center).(ctimeReader); can {
-		if t, err := cr.Ctime(nodepath.ItemRunning(j.name, i)); err == nil {
-			seen, ok = t, true
-		}
-	}
-	if !ok || sched == nil {
+	created, err := j.rt.center.Ctime(nodepath.ItemRunning(j.name, i))
+	if err != nil || sched == nil {
 		return time.Time{}
 	}
-	return prevFire(sched, seen)
+	return prevFire(sched, created)
 }
 
 // prevFire is the latest time of s not after t (zero when none within a year).

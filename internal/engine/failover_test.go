@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/elasticjob-go/elasticjob/internal/testkit"
+
 	"github.com/elasticjob-go/elasticjob/internal/jobapi"
 	"github.com/elasticjob-go/elasticjob/internal/reg"
 	"github.com/elasticjob-go/elasticjob/internal/zktest"
@@ -46,7 +48,7 @@ func TestDroppedSessionFailsOverAndTheInstanceComesBack(t *testing.T) {
 	case <-time.After(15 * time.Second):
 		t.Fatal("instance B never ran item 0")
 	}
-	eventually(t, 5*time.Second, func() bool {
+	testkit.Eventually(t, 5*time.Second, func() bool {
 		v, err := a.center.Get("/foJob/sharding/0/running")
 		return err == nil && v == bID
 	}, "running node of item 0 names B")
@@ -55,7 +57,7 @@ func TestDroppedSessionFailsOverAndTheInstanceComesBack(t *testing.T) {
 
 	// The survivor runs item 0 for the interrupted fire.
 	var takeover run
-	eventually(t, session+8*time.Second, func() bool {
+	testkit.Eventually(t, session+8*time.Second, func() bool {
 		for _, r := range rec.all() {
 			if r.instance == a.id && r.sc.ShardingItem == 0 && r.sc.FireTime.Equal(interrupted.FireTime) {
 				takeover = r
@@ -70,7 +72,7 @@ func TestDroppedSessionFailsOverAndTheInstanceComesBack(t *testing.T) {
 	}
 	// B fenced its item before A could start it: a job honouring ctx never overlaps its taker.
 	var fenced run
-	eventually(t, session+2*time.Second, func() bool {
+	testkit.Eventually(t, session+2*time.Second, func() bool {
 		for _, r := range rec.all() {
 			if r.instance == bID && r.sc.ShardingItem == 0 && errors.Is(r.err, context.Canceled) {
 				fenced = r
@@ -87,7 +89,7 @@ func TestDroppedSessionFailsOverAndTheInstanceComesBack(t *testing.T) {
 	proxy.Restore()
 	restored := time.Now()
 	// B re-registers and runs its share again at a later fire.
-	eventually(t, 10*time.Second, func() bool {
+	testkit.Eventually(t, 10*time.Second, func() bool {
 		ok, err := a.center.Exists("/foJob/instances/" + bID)
 		return err == nil && ok
 	}, "B's instance node back")
@@ -99,7 +101,7 @@ func TestDroppedSessionFailsOverAndTheInstanceComesBack(t *testing.T) {
 // node belongs to a live instance.
 func assertNothingStuck(t *testing.T, c *reg.Center, job string, total int) {
 	t.Helper()
-	eventually(t, 5*time.Second, func() bool {
+	testkit.Eventually(t, 5*time.Second, func() bool {
 		if kids, _ := c.Children("/" + job + "/leader/failover/items"); len(kids) > 0 {
 			return false
 		}

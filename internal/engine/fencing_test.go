@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/elasticjob-go/elasticjob/internal/testkit"
+
 	"github.com/elasticjob-go/elasticjob/internal/jobapi"
 )
 
@@ -46,10 +48,10 @@ func TestFencingWhenTheItemIsNoLongerOurs(t *testing.T) {
 		}
 		if tc.monitor {
 			// Someone else deletes it later: after the caches have seen it.
-			eventually(t, 3*time.Second, func() bool { return j.exists("/" + tc.name + "/sharding/0/running") }, "running node cached")
+			testkit.Eventually(t, 3*time.Second, func() bool { return j.exists("/" + tc.name + "/sharding/0/running") }, "running node cached")
 		}
 		tc.steal(tc.name)
-		eventually(t, 5*time.Second, func() bool {
+		testkit.Eventually(t, 5*time.Second, func() bool {
 			runs := rec.all()
 			return len(runs) > 0 && errors.Is(runs[0].err, context.Canceled)
 		}, "%s: the item's context cancelled", tc.name)

@@ -11,24 +11,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/elasticjob-go/elasticjob/internal/testkit"
+
 	"github.com/elasticjob-go/elasticjob/internal/jobapi"
 	"github.com/elasticjob-go/elasticjob/internal/memzk"
 	"github.com/elasticjob-go/elasticjob/internal/reg"
 	"github.com/elasticjob-go/elasticjob/internal/zktest"
 	"github.com/go-zookeeper/zk"
 )
-
-// eventually polls cond every 20 ms until it holds or timeout passes.
-func eventually(t *testing.T, timeout time.Duration, cond func() bool, format string, args ...any) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("not within %v: "+format, append([]any{timeout}, args...)...)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
 
 var testLog = slog.New(slog.NewTextHandler(logOut(), &slog.HandlerOptions{Level: logLevel()}))
 
@@ -244,6 +234,6 @@ func ephemeralOwner(t *testing.T, servers, path string) int64 {
 	}
 	defer raw.Close()
 	var st *zk.Stat
-	eventually(t, 5*time.Second, func() bool { _, st, err = raw.Get(path); return err == nil }, "raw read of %s: %v", path, err)
+	testkit.Eventually(t, 5*time.Second, func() bool { _, st, err = raw.Get(path); return err == nil }, "raw read of %s: %v", path, err)
 	return st.EphemeralOwner
 }

@@ -64,7 +64,6 @@ type Job struct {
 	running           bool                // one run at a time per job per instance
 	misfired          time.Time           // latest fire skipped because a run was in progress
 	active            map[int]*activeItem // items of the run in progress
-	runningSeen       map[int]time.Time   // when a running node appeared here (failover FireTime)
 	queuedFire        map[int]time.Time   // fire times seen on queued failover items
 	registeredSession int64               // the session that owns our instance node
 	pendingClear      []string            // running/failover/failovering nodes a run could not delete

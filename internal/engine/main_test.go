@@ -4,11 +4,6 @@ import (
 	"testing"
 
 	"github.com/elasticjob-go/elasticjob/internal/zktest"
-	"go.uber.org/goleak"
 )
 
-func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(zktest.Wrap(m),
-		// go-zookeeper's sendloop/recvloop of a closed connection may take a moment to exit.
-		goleak.IgnoreTopFunction("time.Sleep"))
-}
+func TestMain(m *testing.M) { zktest.VerifyTestMain(m) }

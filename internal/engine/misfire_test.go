@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/elasticjob-go/elasticjob/internal/testkit"
+
 	"github.com/elasticjob-go/elasticjob/internal/jobapi"
 )
 
@@ -32,11 +34,11 @@ func TestMisfireCompensatesAfterALongRun(t *testing.T) {
 	if v, _ := a.center.Get("/misJob/sharding/0/running"); v != a.id {
 		t.Fatalf("running node data %q", v)
 	}
-	eventually(t, 10*time.Second, func() bool {
+	testkit.Eventually(t, 10*time.Second, func() bool {
 		ok, _ := a.center.Exists("/misJob/sharding/0/misfire")
 		return ok
 	}, "misfire node during the long run")
-	eventually(t, 10*time.Second, func() bool { return len(rec.all()) >= 2 }, "two runs")
+	testkit.Eventually(t, 10*time.Second, func() bool { return len(rec.all()) >= 2 }, "two runs")
 	runs := rec.all()
 	first, comp := runs[0], runs[1]
 	// Fires at +1 s and +2 s came during the 2.5 s run: the compensation serves the latest
@@ -46,7 +48,7 @@ func TestMisfireCompensatesAfterALongRun(t *testing.T) {
 	if ft := comp.sc.FireTime; !ft.Equal(latest) && !ft.Equal(latest.Add(-time.Second)) || !ft.After(first.sc.FireTime) {
 		t.Fatalf("compensation FireTime %v, want the latest fire before %v (long run fired at %v)", ft, first.end, first.sc.FireTime)
 	}
-	eventually(t, 3*time.Second, func() bool {
+	testkit.Eventually(t, 3*time.Second, func() bool {
 		ok, _ := a.center.Exists("/misJob/sharding/0/misfire")
 		return !ok
 	}, "misfire node cleared")

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/elasticjob-go/elasticjob/internal/testkit"
+
 	"github.com/elasticjob-go/elasticjob/internal/jobapi"
 	"github.com/elasticjob-go/elasticjob/internal/nodedata"
 	"github.com/elasticjob-go/elasticjob/internal/reg"
@@ -41,13 +43,13 @@ func TestTriggerAndLiveCronAndTimeZoneChange(t *testing.T) {
 	ja := a.register(t, cfg, rec)
 	ja.Schedule()
 	b.register(t, cfg, rec).Schedule()
-	eventually(t, 5*time.Second, func() bool { ids, _ := a.center.Children("/trigJob/instances"); return len(ids) == 2 }, "two instances")
+	testkit.Eventually(t, 5*time.Second, func() bool { ids, _ := a.center.Children("/trigJob/instances"); return len(ids) == 2 }, "two instances")
 	before := time.Now()
 	if err := ja.TriggerAll(); err != nil {
 		t.Fatal(err)
 	}
 	want := map[string][]int{b.id: {0}, a.id: {1}}
-	eventually(t, 5*time.Second, func() bool {
+	testkit.Eventually(t, 5*time.Second, func() bool {
 		return ranCount(rec, func(r run) bool { return r.sc.FireTime.After(before) }) == 2
 	}, "both instances ran once")
 	for _, r := range rec.all() {
@@ -55,12 +57,12 @@ func TestTriggerAndLiveCronAndTimeZoneChange(t *testing.T) {
 			t.Fatalf("instance %s ran item %d, want %v", r.instance, r.sc.ShardingItem, want[r.instance])
 		}
 	}
-	eventually(t, 2*time.Second, func() bool { kids, _ := a.center.Children("/trigJob/trigger"); return len(kids) == 0 }, "trigger nodes consumed")
+	testkit.Eventually(t, 2*time.Second, func() bool { kids, _ := a.center.Children("/trigJob/trigger"); return len(kids) == 0 }, "trigger nodes consumed")
 
 	// Time zone only: rescheduled in the new zone.
 	cfg.TimeZone = "GMT+08:00"
 	writeConfig(t, a.center, cfg)
-	eventually(t, 5*time.Second, func() bool {
+	testkit.Eventually(t, 5*time.Second, func() bool {
 		ja.mu.Lock()
 		defer ja.mu.Unlock()
 		s, ok := ja.sched.(interface{ Location() *time.Location })
@@ -122,7 +124,7 @@ func TestDisableAndEnableServerAndItem(t *testing.T) {
 // waitFires waits until n distinct fire times after since have runs.
 func waitFires(t *testing.T, rec *recorder, since time.Time, n int) {
 	t.Helper()
-	eventually(t, 10*time.Second, func() bool {
+	testkit.Eventually(t, 10*time.Second, func() bool {
 		k := 0
 		for ft := range rec.byFire() {
 			if ft.After(since) {

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/elasticjob-go/elasticjob/internal/testkit"
+
 	"github.com/elasticjob-go/elasticjob/internal/jobapi"
 )
 
@@ -39,7 +41,7 @@ func TestItemPool(t *testing.T) {
 			})})
 		must(t, err)
 		must(t, j.TriggerAll())
-		eventually(t, 5*time.Second, func() bool { mu.Lock(); defer mu.Unlock(); return done == 4 }, "%s: four items run", name)
+		testkit.Eventually(t, 5*time.Second, func() bool { mu.Lock(); defer mu.Unlock(); return done == 4 }, "%s: four items run", name)
 		if want := min(tc.want, poolSize(cfg)); peak != want {
 			t.Errorf("%s: %d items at a time, want %d", name, peak, want)
 		}

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/elasticjob-go/elasticjob/internal/testkit"
+
 	"github.com/elasticjob-go/elasticjob/internal/jobapi"
 	"github.com/elasticjob-go/elasticjob/internal/reg"
 )
@@ -76,7 +78,7 @@ func TestKilledProcessItemsFailOver(t *testing.T) {
 	a.register(t, procJobConfig(), rec).Schedule()
 
 	item, fire := waitStarted(t, lines, time.Time{})
-	eventually(t, 5*time.Second, func() bool {
+	testkit.Eventually(t, 5*time.Second, func() bool {
 		v, err := a.center.Get(fmt.Sprintf("/procJob/sharding/%d/running", item))
 		return err == nil && v == helperID
 	}, "helper's running node for item %d", item)
@@ -109,7 +111,7 @@ func TestPausedProcessIsFencedAndComesBack(t *testing.T) {
 	resumed := time.Now()
 	waitLine(t, lines, fmt.Sprintf("fenced %d", item))
 	t.Logf("the paused process fenced its item %v after resuming", time.Since(resumed))
-	eventually(t, 10*time.Second, func() bool {
+	testkit.Eventually(t, 10*time.Second, func() bool {
 		ok, _ := a.center.Exists("/procJob/instances/" + helperID)
 		return ok
 	}, "the resumed process re-registered")
@@ -197,7 +199,7 @@ func waitLine(t *testing.T, lines <-chan string, want string) {
 // waitTakeover waits for the survivor to run item for the interrupted fire.
 func waitTakeover(t *testing.T, rec *recorder, item int, fire time.Time) {
 	t.Helper()
-	eventually(t, 10*time.Second, func() bool {
+	testkit.Eventually(t, 10*time.Second, func() bool {
 		for _, r := range rec.all() {
 			if r.sc.ShardingItem == item && r.sc.FireTime.Equal(fire) {
 				return true

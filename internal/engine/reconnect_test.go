@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/elasticjob-go/elasticjob/internal/testkit"
+
 	"github.com/elasticjob-go/elasticjob/internal/jobapi"
 	"github.com/elasticjob-go/elasticjob/internal/reg"
 	"github.com/elasticjob-go/elasticjob/internal/zktest"
@@ -54,14 +56,14 @@ func TestReconnectWithTheSameSessionKeepsEverything(t *testing.T) {
 	defer raw.Close()
 	path := "/" + cl.ns + "/reconJob/instances/" + bID
 	var before *zk.Stat
-	eventually(t, 5*time.Second, func() bool { _, before, err = raw.Get(path); return err == nil }, "raw read of %s", path)
+	testkit.Eventually(t, 5*time.Second, func() bool { _, before, err = raw.Get(path); return err == nil }, "raw read of %s", path)
 
 	// failover on: the running node is persistent.
 	if owner := ephemeralOwner(t, cl.servers, "/"+cl.ns+"/reconJob/sharding/0/running"); owner != 0 {
 		t.Fatalf("running node with failover on is ephemeral (owner %x)", owner)
 	}
 	proxy.Cut()
-	eventually(t, 5*time.Second, func() bool {
+	testkit.Eventually(t, 5*time.Second, func() bool {
 		mu.Lock()
 		defer mu.Unlock()
 		return len(states) >= 2 && states[len(states)-2] == reg.StateSuspended && states[len(states)-1] == reg.StateReconnected
@@ -71,7 +73,7 @@ func TestReconnectWithTheSameSessionKeepsEverything(t *testing.T) {
 	if after.Czxid != before.Czxid {
 		t.Fatalf("instance node re-created: czxid %d -> %d", before.Czxid, after.Czxid)
 	}
-	eventually(t, 5*time.Second, func() bool {
+	testkit.Eventually(t, 5*time.Second, func() bool {
 		for _, r := range rec.all() {
 			if r.instance == bID && !r.end.IsZero() && r.sc.ShardingItem == 0 {
 				return true

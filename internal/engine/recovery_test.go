@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/elasticjob-go/elasticjob/internal/testkit"
+
 	"github.com/elasticjob-go/elasticjob/internal/jobapi"
 	"github.com/elasticjob-go/elasticjob/internal/nodedata"
 )
@@ -32,15 +34,15 @@ func TestCrashedFailoverTakerIsRecovered(t *testing.T) {
 	must(t, x.CreateEphemeral("/takerJob/instances/"+xID, nodedata.MarshalInstance(nodedata.Instance{JobInstanceID: xID, ServerIP: "10.0.0.7"})))
 	must(t, x.Persist("/takerJob/sharding/1/failovering", xID))
 	must(t, x.Persist("/takerJob/sharding/1/running", xID))
-	eventually(t, 5*time.Second, func() bool { _, ok := ja.cached("/takerJob/sharding/1/failovering"); return ok }, "cache sees X's claim")
+	testkit.Eventually(t, 5*time.Second, func() bool { _, ok := ja.cached("/takerJob/sharding/1/failovering"); return ok }, "cache sees X's claim")
 	must(t, x.Close())
 
-	eventually(t, 5*time.Second, func() bool {
+	testkit.Eventually(t, 5*time.Second, func() bool {
 		return ranCount(rec, func(r run) bool { return r.sc.ShardingItem == 1 && r.instance == a.id }) == 1
 	}, "item 1 re-run by the survivor")
 	assertNothingStuck(t, a.center, "takerJob", 2)
 	// Listeners saw the failover run, before and after.
-	eventually(t, 2*time.Second, func() bool { return len(lis.calls()) == 2 }, "listener calls %v", lis.calls())
+	testkit.Eventually(t, 2*time.Second, func() bool { return len(lis.calls()) == 2 }, "listener calls %v", lis.calls())
 	for k, want := range []string{"before", "after"} {
 		c := lis.calls()[k]
 		if c.phase != want || c.scs.TaskID != "takerJob@-@1@-@READY@-@"+a.id || len(c.scs.ShardingItemParameters) != 1 || c.scs.ShardingTotalCount != 2 {
@@ -85,7 +87,7 @@ func TestStaleRunningNodesAfterAClusterRestart(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	eventually(t, 10*time.Second, func() bool {
+	testkit.Eventually(t, 10*time.Second, func() bool {
 		return ranCount(rec, func(r run) bool { return r.sc.ShardingItem == 0 }) == 1 &&
 			ranCount(rec, func(r run) bool { return r.sc.ShardingItem == 2 }) == 1
 	}, "stale items 0 and 2 run once each; runs %v", rec.all())
@@ -109,7 +111,7 @@ func TestStaticSharding(t *testing.T) {
 	waitFullFireWith(t, rec, time.Now(), map[string][]int{a.id: {0, 1}})
 	// The owner and leader leaves: B leads but the assignment stays.
 	a.close()
-	eventually(t, 5*time.Second, func() bool { v, _ := b.center.Get("/staticJob/leader/election/instance"); return v == b.id }, "B leads")
+	testkit.Eventually(t, 5*time.Second, func() bool { v, _ := b.center.Get("/staticJob/leader/election/instance"); return v == b.id }, "B leads")
 	time.Sleep(1500 * time.Millisecond) // a fire passes: nothing may change during it
 	if got := assignment(t, b.center, "staticJob", 2); !sameAssignment(got, map[string][]int{a.id: {0, 1}}) {
 		t.Fatalf("static assignment changed to %v", got)
@@ -161,7 +163,7 @@ func TestReconcileClockCheckAndOperatorShutdown(t *testing.T) {
 
 	// Someone rewrites an owner to a dead instance without asking for a resharding.
 	must(t, a.center.Update("/recJob/sharding/0/instance", "10.0.0.9@-@900"))
-	eventually(t, 3*time.Second, func() bool { v, _ := ja.cached("/recJob/sharding/0/instance"); return v == "10.0.0.9@-@900" }, "cache sees the bad owner")
+	testkit.Eventually(t, 3*time.Second, func() bool { v, _ := ja.cached("/recJob/sharding/0/instance"); return v == "10.0.0.9@-@900" }, "cache sees the bad owner")
 	for _, j := range jobs { // only the leader's request counts
 		j.reconcile(time.Now().Add(time.Hour))
 	}
@@ -169,7 +171,7 @@ func TestReconcileClockCheckAndOperatorShutdown(t *testing.T) {
 
 	// The operator shuts B down.
 	must(t, a.center.Remove("/recJob/instances/"+b.id))
-	eventually(t, 5*time.Second, func() bool { _, ok := b.rt.Job("recJob"); return !ok }, "B's job shut down")
+	testkit.Eventually(t, 5*time.Second, func() bool { _, ok := b.rt.Job("recJob"); return !ok }, "B's job shut down")
 	waitFullFireWith(t, rec, time.Now(), map[string][]int{a.id: {0, 1}})
 	if ok, _ := a.center.Exists("/recJob/instances/" + b.id); ok {
 		t.Fatal("B's instance node came back")
@@ -228,7 +230,7 @@ func TestLeaderWaitingForReshardingReleasesAGoneInstancesRunningNode(t *testing.
 	a := cl.start("10.0.0.1", 100)
 	ja := a.register(t, cfg, rec)
 	ja.Schedule()
-	eventually(t, 5*time.Second, func() bool { return len(rec.all()) >= 2 }, "first runs")
+	testkit.Eventually(t, 5*time.Second, func() bool { return len(rec.all()) >= 2 }, "first runs")
 
 	c := cl.connect()
 	defer c.Close()
@@ -237,7 +239,7 @@ func TestLeaderWaitingForReshardingReleasesAGoneInstancesRunningNode(t *testing.
 	must(t, c.Persist("/orphanJob/leader/sharding/necessary", ""))
 	injected := time.Now()
 
-	eventually(t, 10*time.Second, func() bool {
+	testkit.Eventually(t, 10*time.Second, func() bool {
 		ok, _ := c.Exists("/orphanJob/sharding/1/running")
 		return !ok && ranCount(rec, func(r run) bool { return r.sc.ShardingItem == 1 && r.start.After(injected) }) >= 1 &&
 			ranCount(rec, func(r run) bool { return r.sc.ShardingItem == 0 && r.start.After(injected) }) >= 1

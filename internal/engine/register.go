@@ -31,12 +31,11 @@ func (r *Runtime) Register(spec Spec) (*Job, error) {
 	}
 	j := &Job{
 		rt: r, name: cfg.JobName, spec: spec,
-		log:         r.log.With("job", cfg.JobName),
-		active:      make(map[int]*activeItem),
-		runningSeen: make(map[int]time.Time),
-		queuedFire:  make(map[int]time.Time),
-		warned:      make(map[string]string),
-		ready:       make(chan struct{}),
+		log:        r.log.With("job", cfg.JobName),
+		active:     make(map[int]*activeItem),
+		queuedFire: make(map[int]time.Time),
+		warned:     make(map[string]string),
+		ready:      make(chan struct{}),
 	}
 	if j.spec.Runner == nil {
 		j.spec.Runner = spec.NewRunner(j)

@@ -4,6 +4,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/elasticjob-go/elasticjob/internal/testkit"
+
 	"github.com/elasticjob-go/elasticjob/internal/jobapi"
 	"github.com/elasticjob-go/elasticjob/internal/nodedata"
 )
@@ -59,5 +61,5 @@ func TestRegistrationConflictOverwriteAndNodes(t *testing.T) {
 	if got, _ := c.Get("/regJob/servers/10.0.0.3"); got != "DISABLED" {
 		t.Fatalf("disabled job's server node %q", got)
 	}
-	eventually(t, 3*time.Second, func() bool { return ja.Config().ShardingTotalCount == 5 }, "peer adopts the overwritten config")
+	testkit.Eventually(t, 3*time.Second, func() bool { return ja.Config().ShardingTotalCount == 5 }, "peer adopts the overwritten config")
 }

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/elasticjob-go/elasticjob/internal/testkit"
+
 	"github.com/elasticjob-go/elasticjob/internal/jobapi"
 )
 
@@ -42,10 +44,10 @@ func TestSessionExpiryAndShortDisconnectEmbedded(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("B never ran its item")
 	}
-	eventually(t, 3*time.Second, func() bool { v, _ := a.center.Get("/sessJob/sharding/0/running"); return v == bID }, "B's running node")
+	testkit.Eventually(t, 3*time.Second, func() bool { v, _ := a.center.Get("/sessJob/sharding/0/running"); return v == bID }, "B's running node")
 	cl.mem.Expire(b.center.SessionID())
 	waitTakeover(t, rec, sc.ShardingItem, sc.FireTime)
-	eventually(t, 5*time.Second, func() bool {
+	testkit.Eventually(t, 5*time.Second, func() bool {
 		for _, r := range rec.all() {
 			if r.instance == bID && errors.Is(r.err, context.Canceled) {
 				return true
@@ -53,7 +55,7 @@ func TestSessionExpiryAndShortDisconnectEmbedded(t *testing.T) {
 		}
 		return false
 	}, "B's item fenced")
-	eventually(t, 5*time.Second, func() bool { ok, _ := a.center.Exists("/sessJob/instances/" + bID); return ok }, "B re-registered")
+	testkit.Eventually(t, 5*time.Second, func() bool { ok, _ := a.center.Exists("/sessJob/instances/" + bID); return ok }, "B re-registered")
 	waitFullFireWith(t, rec, time.Now().Add(time.Second), map[string][]int{bID: {0}, a.id: {1}})
 	assertNothingStuck(t, a.center, "sessJob", 2)
 

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/elasticjob-go/elasticjob/internal/testkit"
+
 	"github.com/elasticjob-go/elasticjob/internal/jobapi"
 )
 
@@ -23,7 +25,7 @@ func TestShardingThreeInstancesThenAFourthThenTheLeaderLeaves(t *testing.T) {
 		in.register(t, cfg, rec).Schedule()
 	}
 	want := map[string][]int{c.id: {0, 1}, b.id: {2, 3}, a.id: {4, 5}}
-	eventually(t, 10*time.Second, func() bool { return sameAssignment(assignment(t, a.center, "shardJob", 6), want) },
+	testkit.Eventually(t, 10*time.Second, func() bool { return sameAssignment(assignment(t, a.center, "shardJob", 6), want) },
 		"assignment %v, want %v", assignment(t, a.center, "shardJob", 6), want)
 	// A later fire runs every item exactly once, on its owner.
 	waitFullFireWith(t, rec, time.Now(), want)
@@ -101,7 +103,7 @@ func waitFullFireWith(t *testing.T, rec *recorder, since time.Time, want map[str
 			owner[i] = id
 		}
 	}
-	eventually(t, 15*time.Second, func() bool {
+	testkit.Eventually(t, 15*time.Second, func() bool {
 		for ft, items := range rec.byFire() {
 			if !ft.After(since) || len(items) != len(owner) {
 				continue

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/elasticjob-go/elasticjob/internal/testkit"
+
 	"github.com/elasticjob-go/elasticjob/internal/jobapi"
 )
 
@@ -49,7 +51,7 @@ func TestErrorHandlerThatThrowsStopsTheRun(t *testing.T) {
 			must(t, err)
 			j.Schedule()
 			must(t, j.TriggerAll())
-			eventually(t, 5*time.Second, func() bool { mu.Lock(); defer mu.Unlock(); return len(handled) == 1 }, "the failure handled")
+			testkit.Eventually(t, 5*time.Second, func() bool { mu.Lock(); defer mu.Unlock(); return len(handled) == 1 }, "the failure handled")
 			time.Sleep(300 * time.Millisecond) // what would still run has had time to
 			mu.Lock()
 			defer mu.Unlock()

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/elasticjob-go/elasticjob/internal/testkit"
+
 	"github.com/elasticjob-go/elasticjob/internal/zktest"
 	"github.com/go-zookeeper/zk"
 )
@@ -793,13 +795,7 @@ func testFollowerPaused(t *testing.T, b backend) {
 
 func waitFor(t *testing.T, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatal("condition not met within 20 s")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	testkit.Eventually(t, 20*time.Second, cond, "condition")
 }
 
 // expectDeletions takes len(want) events: want in any order in which every node's deletion
