@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -12,21 +13,24 @@ import (
 
 // shardIfNecessary is ElasticJob's lazy resharding at the start of a run. A follower waits for
 // the leader to finish; the leader waits for running items, then rewrites the owners in one
-// transaction. It returns the assignment when this instance computed it.
+// transaction. It returns the assignment after a resharding (the whole one when this instance
+// computed it, this instance's part when it waited), nil when none was needed.
 func (j *Job) shardIfNecessary() map[string][]int {
 	if !j.exists(nodepath.ShardingNecessary(j.name)) || len(j.availableInstances()) == 0 {
 		return nil
 	}
 	if !j.leaderUntilBlock() {
-		j.waitCache(func() bool {
+		if !j.waitCache(func() bool {
 			// The leader may go while we wait, and its deletion event be missed in a reconnection:
 			// without a leader nobody would ever reshard, so elect one.
 			if !j.hasLeaderCached() && j.localAvailable() {
 				j.electLogged()
 			}
 			return !j.isLeaderCached() && (j.exists(nodepath.ShardingNecessary(j.name)) || j.exists(nodepath.ShardingProcessing(j.name)))
-		})
-		return nil
+		}) {
+			return nil
+		}
+		return j.readOwnItems()
 	}
 	cfg := j.config()
 	c := j.rt.center
@@ -95,6 +99,25 @@ func (j *Job) shardIfNecessary() map[string][]int {
 	}
 	j.log.Info("resharded", "total", total, "assignment", describe(available, assignment))
 	return assignment
+}
+
+// readOwnItems reads this instance's items from the registry after the leader's resharding:
+// the cache may have applied the deletion of leader/sharding/necessary before the creation of
+// the new sharding/{i}/instance nodes (separate watch events), and a run on that view would
+// find no items. Reads after observing the deletion see the whole transaction.
+func (j *Job) readOwnItems() map[string][]int {
+	var mine []int
+	for i := 0; i < j.config().ShardingTotalCount; i++ {
+		path := nodepath.ItemInstance(j.name, i)
+		owner, err := j.rt.center.Get(path)
+		if err != nil && !errors.Is(err, reg.ErrNoNode) {
+			owner, _ = j.cached(path) // unreachable registry: the cache is the best we have
+		}
+		if owner == j.rt.id {
+			mine = append(mine, i)
+		}
+	}
+	return map[string][]int{j.rt.id: mine}
 }
 
 func (j *Job) anyRunning(total int) bool {

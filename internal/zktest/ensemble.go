@@ -21,6 +21,8 @@ type Cluster struct {
 	dir     string
 	connect string
 	nodes   []clusterNode
+
+	disturbed bool // a node was killed, paused, restarted or resumed through this handle
 }
 
 type clusterNode struct {
@@ -155,6 +157,7 @@ func (c *Cluster) Kill(i int) {
 	if pid == 0 {
 		c.t.Fatalf("zktest: kill node %d: not running", i)
 	}
+	c.disturbed = true
 	if err := terminate(pid, n.cfg(), syscall.SIGKILL, 5*time.Second); err != nil {
 		c.t.Fatalf("zktest: kill node %d: %v", i, err)
 	}
@@ -167,6 +170,7 @@ func (c *Cluster) Restart(i int) {
 	if pid := n.pid(); pid != 0 {
 		c.t.Fatalf("zktest: restart node %d: still running as pid %d; Kill it first", i, pid)
 	}
+	c.disturbed = true
 	if err := c.start(n); err != nil {
 		c.t.Fatalf("zktest: restart node %d: %v", i, err)
 	}
@@ -191,6 +195,7 @@ func (c *Cluster) signal(i int, sig syscall.Signal) {
 	if pid == 0 {
 		c.t.Fatalf("zktest: %v to node %d: not running", sig, i)
 	}
+	c.disturbed = true
 	if err := pauseOrResume(pid, sig); err != nil {
 		c.t.Fatalf("zktest: %v to node %d (pid %d): %v", sig, i, pid, err)
 	}
@@ -235,10 +240,12 @@ func (c *Cluster) heal() error {
 			if err := c.start(n); err != nil {
 				return err
 			}
+			c.disturbed = true
 		case stopped(pid):
 			if err := syscall.Kill(pid, syscall.SIGCONT); err != nil {
 				return fmt.Errorf("SIGCONT to node %d (pid %d): %w", n.id, pid, err)
 			}
+			c.disturbed = true
 		}
 	}
 	_, err := c.waitQuorum(healTimeout, true)
@@ -255,10 +262,17 @@ func (c *Cluster) release() {
 	}
 }
 
-// waitQuorum polls the nodes until exactly one leads and a majority (all, with every) serve;
-// it returns each node's mode ("" when down, paused or not serving).
+// settleTime is how long a healed ensemble must look whole before it is handed on: a node
+// resumed from SIGSTOP answers srvr with its old mode until it notices, after syncLimit ×
+// tickTime (1 s in zookeeper.sh's configuration), that its leader dropped it.
+const settleTime = 1500 * time.Millisecond
+
+// waitQuorum polls the nodes until exactly one leads and a majority serve; it returns each
+// node's mode ("" when down, paused or not serving). With every, all nodes must serve and,
+// when this handle disturbed a node, keep doing so for settleTime.
 func (c *Cluster) waitQuorum(timeout time.Duration, every bool) ([]string, error) {
 	deadline := time.Now().Add(timeout)
+	var whole time.Time // since when every node has served; zero when not
 	for {
 		modes := make([]string, len(c.nodes))
 		why := make([]string, len(c.nodes))
@@ -283,12 +297,18 @@ func (c *Cluster) waitQuorum(timeout time.Duration, every bool) ([]string, error
 				serving++
 			}
 		}
-		need := len(c.nodes)/2 + 1
-		if every {
-			need = len(c.nodes)
-		}
-		if leaders == 1 && serving >= need {
+		switch {
+		case !every && leaders == 1 && serving > len(c.nodes)/2:
 			return modes, nil
+		case every && leaders == 1 && serving == len(c.nodes):
+			if whole.IsZero() {
+				whole = time.Now()
+			}
+			if !c.disturbed || time.Since(whole) >= settleTime {
+				return modes, nil
+			}
+		default:
+			whole = time.Time{}
 		}
 		if time.Now().After(deadline) {
 			var b strings.Builder
