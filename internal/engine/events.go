@@ -53,13 +53,8 @@ func (j *Job) onEvent(ev reg.Event) {
 		if !ok {
 			return
 		}
-		switch parts[2] {
-		case "running":
-			j.onRunning(ev, item)
-		case "instance":
-			if ev.Type != reg.EventDeleted && ev.Data != j.rt.id {
-				j.fenceIfNormal(item, "item "+parts[1]+" now belongs to "+ev.Data)
-			}
+		if parts[2] == "instance" && ev.Type != reg.EventDeleted && ev.Data != j.rt.id {
+			j.fenceIfNormal(item, "item "+parts[1]+" now belongs to "+ev.Data)
 		}
 	}
 }
@@ -157,26 +152,6 @@ func (j *Job) onServer(ev reg.Event, ip string) {
 	}
 	if !j.hasLeaderCached() {
 		j.rt.async(j.electLogged)
-	}
-}
-
-// onRunning fences our item when its running node is deleted or rewritten by someone else.
-func (j *Job) onRunning(ev reg.Event, item int) {
-	switch {
-	case ev.Type == reg.EventChanged && ev.Data != j.rt.id:
-		j.fenceIfMarked(item, "running node of item taken by "+ev.Data)
-	case ev.Type == reg.EventDeleted:
-		// monitorExecution turned off deletes every running node: not a loss of ownership.
-		if j.isMarked(item) && j.config().MonitorExecution {
-			// The event may be the late echo of our previous run's clean-up: ask the registry.
-			j.rt.async(func() {
-				v, err := j.rt.center.Get(nodepath.ItemRunning(j.name, item))
-				if err == nil && v == j.rt.id {
-					return
-				}
-				j.fenceIfMarked(item, "running node of item deleted")
-			})
-		}
 	}
 }
 

@@ -103,10 +103,11 @@ func (j *Job) runOnce(fireTime time.Time) error {
 	} else {
 		items = j.localItems(cfg.ShardingTotalCount)
 	}
+	// Items running elsewhere (ElasticJob's removeRunningIfMonitorExecution) are found by the
+	// running-node transaction in execute: the cache does not hold running nodes.
 	items = slices.DeleteFunc(items, func(i int) bool {
 		return (cfg.Failover && j.exists(nodepath.ItemFailover(j.name, i))) ||
-			j.exists(nodepath.ItemDisabled(j.name, i)) ||
-			(cfg.MonitorExecution && j.exists(nodepath.ItemRunning(j.name, i)))
+			j.exists(nodepath.ItemDisabled(j.name, i))
 	})
 	slices.Sort(items)
 	fires := make(map[int]time.Time, len(items))
@@ -236,20 +237,22 @@ func (j *Job) execute(cfg jobapi.JobConfiguration, scs []jobapi.ShardingContext,
 	for k, sc := range scs {
 		items[k] = sc.ShardingItem
 	}
-	c := j.rt.center
 	marked := cfg.MonitorExecution
 	if marked {
-		kind := reg.OpCreateEphemeral
-		if cfg.Failover {
-			kind = reg.OpCreate
+		err := j.markRunning(cfg, items)
+		if errors.Is(err, reg.ErrNodeExists) && !failover {
+			// Some items run elsewhere: leave them out, as ElasticJob does, and mark the rest.
+			held := j.runningElsewhere(items)
+			scs = slices.DeleteFunc(slices.Clone(scs), func(sc jobapi.ShardingContext) bool { return held[sc.ShardingItem] })
+			items = slices.DeleteFunc(items, func(i int) bool { return held[i] })
+			if len(items) == 0 {
+				return false, nil
+			}
+			err = j.markRunning(cfg, items)
 		}
-		ops := make([]reg.Op, len(items))
-		for k, i := range items {
-			ops[k] = reg.Op{Kind: kind, Path: nodepath.ItemRunning(j.name, i), Value: j.rt.id}
-		}
-		if err := c.Txn(ops...); err != nil {
+		if err != nil {
 			if errors.Is(err, reg.ErrNodeExists) {
-				// Another run holds some item: ElasticJob's misfireIfRunning.
+				// Taken meanwhile by another run: ElasticJob's misfireIfRunning.
 				if !failover && cfg.Misfire {
 					j.setMisfire(items, scs[0].FireTime)
 				}
@@ -259,22 +262,59 @@ func (j *Job) execute(cfg jobapi.JobConfiguration, scs []jobapi.ShardingContext,
 			return false, nil
 		}
 	}
-	fenced, stop := j.runItems(cfg, scs, marked, failover)
+	fenced, stop := j.runItems(cfg, scs, failover)
 	j.clear(items, fenced, marked, failover)
 	return true, stop
+}
+
+// markRunning creates the items' running nodes in one transaction: persistent with failover
+// (they outlive a crash, for the survivors to find), ephemeral otherwise.
+func (j *Job) markRunning(cfg jobapi.JobConfiguration, items []int) error {
+	kind := reg.OpCreateEphemeral
+	if cfg.Failover {
+		kind = reg.OpCreate
+	}
+	ops := make([]reg.Op, len(items))
+	for k, i := range items {
+		ops[k] = reg.Op{Kind: kind, Path: nodepath.ItemRunning(j.name, i), Value: j.rt.id}
+	}
+	return j.rt.center.Txn(ops...)
+}
+
+// runningElsewhere reads which items have a running node, after the transaction marking them
+// failed: the only reads of running nodes a fire makes, and only in this conflict. A node that
+// names an instance which is gone (a crash whose handling was missed) is handed to recoverStale.
+func (j *Job) runningElsewhere(items []int) map[int]bool {
+	held := map[int]bool{}
+	alive := j.aliveInstances()
+	stale := false
+	for _, i := range items {
+		owner, err := j.rt.center.Get(nodepath.ItemRunning(j.name, i))
+		if errors.Is(err, reg.ErrNoNode) {
+			continue
+		}
+		held[i] = true // unreadable counts as held: the retry decides
+		if err == nil && !alive[owner] {
+			stale = true
+		}
+	}
+	if stale {
+		j.rt.async(j.recoverStale)
+	}
+	return held
 }
 
 // runItems runs the items, at most poolSize at a time, each with a context that fencing can
 // cancel. It returns the items that were fenced, and the first error the error handler stopped
 // the run on: items not started by then are skipped.
-func (j *Job) runItems(cfg jobapi.JobConfiguration, scs []jobapi.ShardingContext, marked, failover bool) (map[int]bool, error) {
+func (j *Job) runItems(cfg jobapi.JobConfiguration, scs []jobapi.ShardingContext, failover bool) (map[int]bool, error) {
 	runCtx, cancelRun := context.WithCancel(j.rt.ctx)
 	defer cancelRun()
 	acts := make([]*activeItem, len(scs))
 	j.mu.Lock()
 	for k, sc := range scs {
 		ctx, cancel := context.WithCancel(runCtx)
-		acts[k] = &activeItem{ctx: ctx, cancel: cancel, marked: marked, failover: failover}
+		acts[k] = &activeItem{ctx: ctx, cancel: cancel, failover: failover}
 		j.active[sc.ShardingItem] = acts[k]
 	}
 	j.mu.Unlock()

@@ -51,7 +51,11 @@ func (j *Job) onCrashed(x, oldData string) {
 		}
 		for i := 0; i < cfg.ShardingTotalCount; i++ {
 			owner, _ := j.cached(nodepath.ItemInstance(j.name, i))
-			if owner == x && j.exists(nodepath.ItemRunning(j.name, i)) && !j.exists(nodepath.ItemFailover(j.name, i)) {
+			if owner != x || j.exists(nodepath.ItemFailover(j.name, i)) {
+				continue
+			}
+			// Running nodes are not cached (they change on every fire): ask the registry.
+			if running, err := j.rt.center.Exists(nodepath.ItemRunning(j.name, i)); err == nil && running {
 				crashed = append(crashed, i)
 			}
 		}

@@ -7,7 +7,6 @@ import "context"
 type activeItem struct {
 	ctx      context.Context
 	cancel   context.CancelFunc
-	marked   bool // a running node was written for it
 	failover bool // a failover run
 	fenced   bool
 }
@@ -30,15 +29,6 @@ func (j *Job) fenceAll(why string) {
 	}
 }
 
-// fenceIfMarked cancels the item when it runs here with a running node.
-func (j *Job) fenceIfMarked(item int, why string) {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	if a, ok := j.active[item]; ok && a.marked {
-		j.fenceLocked(item, a, why)
-	}
-}
-
 // fenceIfNormal cancels the item when it runs here as its owner (not as a failover taker).
 func (j *Job) fenceIfNormal(item int, why string) {
 	j.mu.Lock()
@@ -46,11 +36,4 @@ func (j *Job) fenceIfNormal(item int, why string) {
 	if a, ok := j.active[item]; ok && !a.failover {
 		j.fenceLocked(item, a, why)
 	}
-}
-
-func (j *Job) isMarked(item int) bool {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	a, ok := j.active[item]
-	return ok && a.marked
 }

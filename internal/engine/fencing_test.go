@@ -12,8 +12,8 @@ import (
 	"github.com/elasticjob-go/elasticjob/internal/jobapi"
 )
 
-// A running item's context is cancelled when its running node is deleted by someone else, and
-// (monitorExecution off) when its ownership moves to another instance while it runs.
+// A running item's context is cancelled when its ownership moves to another instance while it
+// runs, with and without running nodes.
 func TestFencingWhenTheItemIsNoLongerOurs(t *testing.T) {
 	cl := newEmbeddedCluster(t, 2*time.Second)
 	a := cl.start("10.0.0.1", 100)
@@ -22,7 +22,7 @@ func TestFencingWhenTheItemIsNoLongerOurs(t *testing.T) {
 		monitor bool
 		steal   func(job string)
 	}{
-		{"runningDeleted", true, func(job string) { must(t, a.center.Remove("/"+job+"/sharding/0/running")) }},
+		{"ownerMovedMonitored", true, func(job string) { must(t, a.center.Update("/"+job+"/sharding/0/instance", "10.0.0.9@-@900")) }},
 		{"ownerMoved", false, func(job string) { must(t, a.center.Update("/"+job+"/sharding/0/instance", "10.0.0.9@-@900")) }},
 	} {
 		cfg := jobapi.NewJobConfiguration(tc.name, 1)
@@ -47,8 +47,10 @@ func TestFencingWhenTheItemIsNoLongerOurs(t *testing.T) {
 			t.Fatalf("%s: item never started", tc.name)
 		}
 		if tc.monitor {
-			// Someone else deletes it later: after the caches have seen it.
-			testkit.Eventually(t, 3*time.Second, func() bool { return j.exists("/" + tc.name + "/sharding/0/running") }, "running node cached")
+			testkit.Eventually(t, 3*time.Second, func() bool {
+				ok, _ := a.center.Exists("/" + tc.name + "/sharding/0/running")
+				return ok
+			}, "running node written")
 		}
 		tc.steal(tc.name)
 		testkit.Eventually(t, 5*time.Second, func() bool {

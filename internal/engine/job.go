@@ -68,7 +68,6 @@ type Job struct {
 	registeredSession int64               // the session that owns our instance node
 	pendingClear      []string            // running/failover/failovering nodes a run could not delete
 	lastReconcile     time.Time
-	staleSeen         map[int]string    // running nodes of gone instances at the last reconcile
 	warned            map[string]string // path -> data already reported as broken
 }
 

@@ -3,7 +3,6 @@ package engine
 import (
 	"time"
 
-	"github.com/elasticjob-go/elasticjob/internal/jobapi"
 	"github.com/elasticjob-go/elasticjob/internal/nodepath"
 )
 
@@ -29,15 +28,15 @@ func (r *Runtime) reconcileLoop() {
 }
 
 // reconcile is ReconcileService (§3.2): at most every reconcileIntervalMinutes, ask for a
-// resharding when an item's owner is not a registered instance (or it has none). It also
-// releases running items of instances that are gone (see recoverStale). Cache reads only,
-// unless something is wrong.
+// resharding when an item's owner is not a registered instance (or it has none). Cache reads
+// only. Running nodes left by instances that are gone are found where they get in the way: by
+// the transaction marking an item running (runningElsewhere) and by the leader waiting to
+// reshard.
 func (j *Job) reconcile(now time.Time) {
 	cfg := j.config()
 	if j.isShutdown() {
 		return
 	}
-	j.releaseStaleRunning(cfg)
 	if cfg.ReconcileIntervalMinutes <= 0 {
 		return
 	}
@@ -69,31 +68,4 @@ func (j *Job) aliveInstances() map[string]bool {
 		alive[id] = true
 	}
 	return alive
-}
-
-// releaseStaleRunning looks for running nodes naming an instance that is gone (a crash whose
-// handling was missed, e.g. its server was disabled, or every peer was down): they would block
-// resharding forever. Only a node seen stale on two consecutive passes is acted on, so that the
-// peers' own crash handling goes first. Cache reads only until something is found.
-func (j *Job) releaseStaleRunning(cfg jobapi.JobConfiguration) {
-	if !cfg.Failover || !cfg.MonitorExecution {
-		return
-	}
-	alive := j.aliveInstances()
-	stale := map[int]string{}
-	again := false
-	j.mu.Lock()
-	for i := 0; i < cfg.ShardingTotalCount; i++ {
-		if run, ok := j.cached(nodepath.ItemRunning(j.name, i)); ok && run != "" && !alive[run] {
-			stale[i] = run
-			if j.staleSeen[i] == run {
-				again = true
-			}
-		}
-	}
-	j.staleSeen = stale
-	j.mu.Unlock()
-	if again {
-		j.rt.async(j.recoverStale)
-	}
 }

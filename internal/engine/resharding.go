@@ -120,9 +120,11 @@ func (j *Job) readOwnItems() map[string][]int {
 	return map[string][]int{j.rt.id: mine}
 }
 
+// anyRunning asks the registry whether an item has a running node (they are not cached);
+// an unreachable registry counts as running: the wait goes on.
 func (j *Job) anyRunning(total int) bool {
 	for i := 0; i < total; i++ {
-		if j.exists(nodepath.ItemRunning(j.name, i)) {
+		if ok, err := j.rt.center.Exists(nodepath.ItemRunning(j.name, i)); ok || err != nil {
 			return true
 		}
 	}
