@@ -8,6 +8,10 @@
 // a data watch and a child watch on every cached node. ZooKeeper 3.6+ persistent recursive
 // watches (which Curator 5's CuratorCache uses) would need fewer requests, but go-zookeeper
 // v1.0.4 cannot send AddWatch, so we re-arm one-shot watches; they work on every server version.
+// A node whose children are known in advance (WithKnownChildren: a sharding item's instance,
+// disabled, failover, failovering) is not watched itself, only each known child is, with a data
+// watch while it exists and an exists watch while it does not. So the other children of such a
+// node (a job fire's running node) and its own data cost no watch event and no request.
 //
 // Concurrency: every watch and session event arrives through one callback on the client's
 // goroutine and is queued, never handled there. A small bounded pool of dispatcher goroutines per

@@ -18,8 +18,8 @@ type backend struct {
 	name string
 	// realZK: a ZooKeeper server other processes can reach (ACLs, helper processes).
 	realZK bool
-	// open connects a Center directly.
-	open func(t *testing.T, cfg Config) *Center
+	// openVia connects a Center directly, through ip when it is not nil.
+	openVia func(t *testing.T, cfg Config, ip *interposer) *Center
 	// openFaulty connects a Center whose link to the server the test can break.
 	openFaulty func(t *testing.T, cfg Config) (*Center, link)
 	// servers is the connect string of a real server; nil for the embedded backend.
@@ -83,9 +83,9 @@ func realBackend(name string, servers func(t *testing.T) string, cluster func(t 
 	return backend{
 		name:   name,
 		realZK: true,
-		open: func(t *testing.T, cfg Config) *Center {
+		openVia: func(t *testing.T, cfg Config, ip *interposer) *Center {
 			cfg.ServerLists = servers(t)
-			return mustConnect(t, cfg)
+			return mustConnectVia(t, cfg, ip)
 		},
 		openFaulty: func(t *testing.T, cfg Config) (*Center, link) {
 			first, _, _ := strings.Cut(servers(t), ",")
@@ -117,7 +117,12 @@ func (l proxyLink) Expire() {
 
 func mustConnect(t *testing.T, cfg Config) *Center {
 	t.Helper()
-	c, err := Connect(context.Background(), cfg)
+	return mustConnectVia(t, cfg, nil)
+}
+
+func mustConnectVia(t *testing.T, cfg Config, ip *interposer) *Center {
+	t.Helper()
+	c, err := connect(context.Background(), cfg, ip)
 	if err != nil {
 		t.Fatalf("Connect(%s): %v", cfg.ServerLists, err)
 	}
@@ -140,10 +145,22 @@ func testConfig(t *testing.T) Config {
 	}
 }
 
-// open connects a Center of this test's namespace and removes the namespace when the test ends.
+// open connects a Center directly.
+func (b backend) open(t *testing.T, cfg Config) *Center {
+	t.Helper()
+	return b.openVia(t, cfg, nil)
+}
+
+// openNS connects a Center of this test's namespace and removes the namespace when the test ends.
 func (b backend) openNS(t *testing.T, cfg Config) *Center {
 	t.Helper()
-	c := b.open(t, cfg)
+	return b.openNSVia(t, cfg, nil)
+}
+
+// openNSVia is openNS through ip.
+func (b backend) openNSVia(t *testing.T, cfg Config, ip *interposer) *Center {
+	t.Helper()
+	c := b.openVia(t, cfg, ip)
 	t.Cleanup(func() {
 		if err := c.Remove("/"); err != nil && !c.closed.Load() {
 			t.Logf("clean-up of namespace %s: %v", cfg.Namespace, err)

@@ -13,15 +13,17 @@ import (
 
 // Cache is the local copy of one subtree.
 //
-// Every cached node carries a data watch and a child watch; each watch event is handled on the
-// cache's mailbox, where the node is re-read (re-arming the watch) and the difference becomes
-// Events. After a new session (all watches gone) or a failed re-read (a watch may be missing),
-// the whole subtree is re-read and compared with the cached copy.
+// Every cached node carries a data watch and a child watch, but for the nodes whose children
+// are known in advance (WithKnownChildren, known.go); each watch event is handled on the cache's
+// mailbox, where the node is re-read (re-arming the watch) and the difference becomes Events.
+// After a new session (all watches gone) or a failed re-read (a watch may be missing), the whole
+// subtree is re-read and compared with the cached copy.
 type Cache struct {
-	c    *Center
-	root string // namespace-relative
-	h    Handler
-	mb   *mailbox
+	c     *Center
+	root  string // namespace-relative
+	h     Handler
+	mb    *mailbox
+	known func(path string) (names []string, ok bool) // WithKnownChildren; nil: none
 
 	mu    sync.RWMutex
 	nodes map[string]*cnode // namespace-relative path -> node; written only by mailbox tasks
@@ -33,7 +35,12 @@ type Cache struct {
 type cnode struct {
 	data     string
 	mzxid    int64    // the zxid of the last change: a new one means EventChanged
+	czxid    int64    // the zxid of the creation, kept for known children only
 	children []string // names, in reverse Java string order
+	// known lists, in reverse Java string order, the only children tracked of a node with known
+	// children (hasKnown): such a node is not watched itself, its known children are leaves.
+	known    []string
+	hasKnown bool
 }
 
 // Watch loads the subtree at root into a cache and keeps it current; h receives every change
@@ -41,8 +48,11 @@ type cnode struct {
 //
 // Events of one batch (one watch event, or one re-sync) are delivered after the cache holds all
 // of the batch's changes: deletions deepest first, creations parents first.
-func (c *Center) Watch(root string, h Handler) (*Cache, error) {
+func (c *Center) Watch(root string, h Handler, opts ...WatchOption) (*Cache, error) {
 	k := &Cache{c: c, root: root, h: h, mb: newMailbox(c.disp, true)}
+	for _, opt := range opts {
+		opt(k)
+	}
 	c.mu.Lock()
 	if c.closing {
 		c.mu.Unlock()
@@ -61,7 +71,7 @@ func (c *Center) Watch(root string, h Handler) (*Cache, error) {
 	return k, nil
 }
 
-// Get returns a cached node's data.
+// Get returns a cached node's data ("" for a node with known children: its data is not kept).
 func (k *Cache) Get(path string) (string, bool) {
 	k.mu.RLock()
 	defer k.mu.RUnlock()
@@ -120,6 +130,11 @@ func (k *Cache) handle(p string, typ zk.EventType) {
 	switch {
 	case p == k.root && (typ == zk.EventNodeCreated || typ == zk.EventNodeDeleted):
 		evs, err = k.resync()
+	case k.hasKnownChildren(p):
+		// Not watched by this cache (another watch's event): its parent's child watch reports
+		// its deletion, its known children's own watches the rest.
+	case k.isLeaf(p):
+		evs, err = k.refreshLeaf(p, typ)
 	case typ == zk.EventNodeDataChanged:
 		evs, err = k.refreshData(p)
 	case typ == zk.EventNodeChildrenChanged:
@@ -161,10 +176,17 @@ func (k *Cache) fetchTree() (nodes map[string]*cnode, order []string, err error)
 }
 
 // load reads the node at p and everything below it into nodes, setting a data and a child
-// watch on each. A node deleted meanwhile is left out: its parent's child watch reports it.
+// watch on each, or, on a node with known children, a watch on each known child only. A node
+// deleted meanwhile is left out: its parent's child watch reports it (a node with known
+// children, not read, is kept until then).
 func (k *Cache) load(p string, nodes map[string]*cnode) (order []string, err error) {
 	var walk func(p string) (bool, error)
 	walk = func(p string) (bool, error) {
+		if names, ok := k.knownChildren(p); ok {
+			o, err := k.loadKnown(p, names, nodes)
+			order = append(order, o...)
+			return true, err
+		}
 		abs := k.c.abs(p)
 		data, stat, _, err := k.c.conn.GetW(abs)
 		if err != nil {
@@ -304,7 +326,7 @@ func (k *Cache) removeSubtree(p string) []Event {
 	walk(p, n)
 	if parent, ok := k.nodes[parentPath(p)]; ok && p != k.root {
 		parent.children = slices.DeleteFunc(slices.Clone(parent.children), func(s string) bool {
-			return s == p[strings.LastIndexByte(p, '/')+1:]
+			return s == baseName(p)
 		})
 	}
 	return evs
@@ -403,6 +425,8 @@ func childPath(parent, name string) string {
 	}
 	return parent + "/" + name
 }
+
+func baseName(p string) string { return p[strings.LastIndexByte(p, '/')+1:] }
 
 func parentPath(p string) string {
 	i := strings.LastIndexByte(p, '/')

@@ -18,6 +18,11 @@ import (
 // go-zookeeper reconnects on its own schedule (at once, then 1 s after each round of the
 // servers). The Lost timer uses the session timeout the server granted (see lostTimeout).
 func Connect(ctx context.Context, cfg Config) (*Center, error) {
+	return connect(ctx, cfg, nil)
+}
+
+// connect is Connect with ip, when not nil, between the Center and its connection.
+func connect(ctx context.Context, cfg Config, ip *interposer) (*Center, error) {
 	cfg = withDefaults(cfg)
 	var servers []string
 	for _, s := range strings.Split(cfg.ServerLists, ",") {
@@ -37,14 +42,14 @@ func Connect(ctx context.Context, cfg Config) (*Center, error) {
 		return &grantedConn{Conn: conn, granted: func(ms int32) { c.granted.Store(int64(ms)) }}, nil
 	}
 	conn, _, err := zk.Connect(servers, cfg.SessionTimeout,
-		zk.WithEventCallback(c.onEvent),
+		zk.WithEventCallback(ip.onEvent(c.onEvent)),
 		zk.WithLogger(zkLogger{cfg.Logger}),
 		zk.WithLogInfo(false),
 		zk.WithDialer(dial))
 	if err != nil {
 		return nil, fmt.Errorf("reg: connect to %s: %w", cfg.ServerLists, err)
 	}
-	c.setConn(conn)
+	c.setConn(ip.conn(conn))
 
 	bound := cfg.MaxSleepTime * time.Duration(cfg.MaxRetries)
 	timer := time.NewTimer(bound)

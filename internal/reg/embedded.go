@@ -24,9 +24,14 @@ func NewEmbedded(cfg Config) (*Center, error) {
 // Centers (instances) can share one server, in tests. The digest is not used: the in-memory
 // server has a single client process and does not enforce ACLs.
 func NewEmbeddedOn(srv *memzk.Server, cfg Config) (*Center, error) {
+	return newEmbeddedOn(srv, cfg, nil)
+}
+
+// newEmbeddedOn is NewEmbeddedOn with ip, when not nil, between the Center and its connection.
+func newEmbeddedOn(srv *memzk.Server, cfg Config, ip *interposer) (*Center, error) {
 	cfg = withDefaults(cfg)
 	c := newCenter(cfg)
-	c.setConn(srv.Connect(cfg.SessionTimeout, c.onEvent))
+	c.setConn(ip.conn(srv.Connect(cfg.SessionTimeout, ip.onEvent(c.onEvent))))
 	bound := cfg.MaxSleepTime * time.Duration(cfg.MaxRetries)
 	timer := time.NewTimer(bound)
 	defer timer.Stop()

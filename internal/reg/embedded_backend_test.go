@@ -14,9 +14,9 @@ func embeddedBackend() backend {
 		t.Cleanup(srv.Close)
 		return srv
 	})
-	open := func(t *testing.T, cfg Config) *Center {
+	open := func(t *testing.T, cfg Config, ip *interposer) *Center {
 		t.Helper()
-		c, err := NewEmbeddedOn(servers(t), cfg)
+		c, err := newEmbeddedOn(servers(t), cfg, ip)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -24,10 +24,10 @@ func embeddedBackend() backend {
 		return c
 	}
 	return backend{
-		name: "embedded",
-		open: open,
+		name:    "embedded",
+		openVia: open,
 		openFaulty: func(t *testing.T, cfg Config) (*Center, link) {
-			c := open(t, cfg)
+			c := open(t, cfg, nil)
 			return c, memzkLink{srv: servers(t), c: c}
 		},
 		reap: func(t *testing.T) { servers(t).ReapContainers() },
