@@ -39,11 +39,9 @@ func (j *Job) onEvent(ev reg.Event) {
 		j.rt.async(j.onTrigger)
 	case len(parts) == 4 && rest == "leader/failover/items/"+parts[3] && ev.Type == reg.EventCreated:
 		if item, ok := nodepath.ParseItem(parts[3]); ok {
-			if ft, ok := parseFireTime(ev.Data); ok {
-				j.mu.Lock()
-				j.queuedFire[item] = ft
-				j.mu.Unlock()
-			}
+			j.mu.Lock()
+			j.queuedFire[item] = parseQueuedRun(ev.Data)
+			j.mu.Unlock()
 		}
 		if j.config().Failover {
 			j.rt.async(func() { j.fire(kindFailover, time.Time{}) })
@@ -126,9 +124,9 @@ func (j *Job) onInstance(ev reg.Event, id string) {
 		return
 	}
 	if cfg := j.config(); cfg.Failover {
-		old := ev.OldData
+		old, seen := ev.OldData, time.Now()
 		j.rt.async(func() {
-			j.onCrashed(id, old)
+			j.onCrashed(id, old, seen)
 			j.fire(kindFailover, time.Time{})
 		})
 	}

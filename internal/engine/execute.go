@@ -21,13 +21,18 @@ const (
 	kindCron     runKind = iota // a scheduled fire
 	kindTrigger                 // trigger/{self} or a one-off execute
 	kindFailover                // claim queued failover items and run them
+	kindMakeUp                  // settle what a suspension left (see makeup.go), then as kindFailover
 )
 
 // fire is one fire of the job on this instance. Runs never overlap: a cron fire that finds a
 // run in progress flags a misfire, a trigger is dropped (as ElasticJob does), a failover fire
-// is left to the run in progress, which claims failover items when it ends.
+// is left to the run in progress, which claims failover items when it ends. A cron fire while
+// the session is suspended is owed to the session.
 func (j *Job) fire(kind runKind, fireTime time.Time) {
 	if j.rt.paused.Load() {
+		if kind == kindCron && makesUp(j.config()) {
+			j.owe(j.rt.center.SessionID(), fireTime)
+		}
 		return
 	}
 	if !j.begin() {
@@ -38,13 +43,23 @@ func (j *Job) fire(kind runKind, fireTime time.Time) {
 	}
 	defer j.end()
 	j.retryClear()
-	if kind != kindFailover {
+	if kind == kindCron || kind == kindTrigger {
 		if err := j.runOnce(fireTime); err != nil {
 			j.stopped(err)
 			return
 		}
 	}
-	for !j.rt.paused.Load() && !j.isShutdown() && j.config().Failover {
+	for !j.rt.paused.Load() && !j.isShutdown() {
+		if owed, ok := j.settleDebt(); ok {
+			if err := j.runOnce(owed); err != nil {
+				j.stopped(err)
+				return
+			}
+			continue
+		}
+		if !j.config().Failover {
+			return
+		}
 		c, ok := j.claimFailover()
 		if !ok {
 			return
@@ -123,7 +138,7 @@ func (j *Job) runOnce(fireTime time.Time) error {
 		return err
 	}
 	if len(items) > 0 {
-		ran, err := j.execute(cfg, scs, false)
+		ran, err := j.execute(cfg, scs, nil)
 		if err != nil {
 			return err
 		}
@@ -137,7 +152,7 @@ func (j *Job) runOnce(fireTime time.Time) error {
 					scs[k].FireTime = missed
 				}
 			}
-			if ran, err = j.execute(cfg, scs, false); err != nil {
+			if ran, err = j.execute(cfg, scs, nil); err != nil {
 				return err
 			}
 			cfg = j.config()
@@ -148,20 +163,23 @@ func (j *Job) runOnce(fireTime time.Time) error {
 }
 
 // runFailover runs one claimed failover item (§4.6) with the FireTime of the fire the crashed
-// instance was serving, then releases the claim. err is what stopped the run (THROW).
+// instance was serving (or, for a make-up alone, the latest missed fire), then releases the
+// claim; a make-up left after the interrupted fire is queued again in the same transaction.
+// err is what stopped the run (THROW).
 func (j *Job) runFailover(c claim) (ran bool, err error) {
 	cfg := j.config()
-	scs, ok := j.contexts(cfg, []int{c.item}, map[int]time.Time{c.item: c.fireTime})
+	fire := c.run.first()
+	scs, ok := j.contexts(cfg, []int{c.item}, map[int]time.Time{c.item: fire})
 	if !ok {
 		j.releaseClaim(c)
 		return false, nil
 	}
-	all := j.runContexts(cfg, scs, c.fireTime)
+	all := j.runContexts(cfg, scs, fire)
 	if err := j.before(all); err != nil {
 		j.releaseClaim(c)
 		return false, err
 	}
-	ran, err = j.execute(cfg, scs, true)
+	ran, err = j.execute(cfg, scs, &c)
 	if err == nil {
 		j.after(all)
 	}
@@ -230,17 +248,18 @@ func (j *Job) after(all jobapi.ShardingContexts) {
 }
 
 // execute marks the items running (one transaction), runs them concurrently and bounded, and
-// clears them (one transaction). ran is false when the items could not be marked; err is the
-// item error the error handler stopped the run on (THROW).
-func (j *Job) execute(cfg jobapi.JobConfiguration, scs []jobapi.ShardingContext, failover bool) (ran bool, err error) {
+// clears them (one transaction). fo is the failover claim the run serves, nil for a run of the
+// instance's own items. ran is false when the items could not be marked; err is the item error
+// the error handler stopped the run on (THROW).
+func (j *Job) execute(cfg jobapi.JobConfiguration, scs []jobapi.ShardingContext, fo *claim) (ran bool, err error) {
 	items := make([]int, len(scs))
 	for k, sc := range scs {
 		items[k] = sc.ShardingItem
 	}
 	marked := cfg.MonitorExecution
 	if marked {
-		err := j.markRunning(cfg, items)
-		if errors.Is(err, reg.ErrNodeExists) && !failover {
+		err := j.markRunning(cfg, scs)
+		if errors.Is(err, reg.ErrNodeExists) && fo == nil {
 			// Some items run elsewhere: leave them out, as ElasticJob does, and mark the rest.
 			held := j.runningElsewhere(items)
 			scs = slices.DeleteFunc(slices.Clone(scs), func(sc jobapi.ShardingContext) bool { return held[sc.ShardingItem] })
@@ -248,12 +267,12 @@ func (j *Job) execute(cfg jobapi.JobConfiguration, scs []jobapi.ShardingContext,
 			if len(items) == 0 {
 				return false, nil
 			}
-			err = j.markRunning(cfg, items)
+			err = j.markRunning(cfg, scs)
 		}
 		if err != nil {
 			if errors.Is(err, reg.ErrNodeExists) {
 				// Taken meanwhile by another run: ElasticJob's misfireIfRunning.
-				if !failover && cfg.Misfire {
+				if fo == nil && cfg.Misfire {
 					j.setMisfire(items, scs[0].FireTime)
 				}
 			} else {
@@ -262,41 +281,53 @@ func (j *Job) execute(cfg jobapi.JobConfiguration, scs []jobapi.ShardingContext,
 			return false, nil
 		}
 	}
-	fenced, stop := j.runItems(cfg, scs, failover)
-	j.clear(items, fenced, marked, failover)
+	session := j.rt.center.SessionID()
+	fenced, stop := j.runItems(cfg, scs, marked, fo)
+	j.afterFenced(scs, fenced, marked, fo, session)
 	return true, stop
 }
 
 // markRunning creates the items' running nodes in one transaction: persistent with failover
-// (they outlive a crash, for the survivors to find), ephemeral otherwise.
-func (j *Job) markRunning(cfg jobapi.JobConfiguration, items []int) error {
+// (they outlive a crash, for the survivors to find), ephemeral otherwise. With make-up on, the
+// same transaction records each item's fire in sharding/{i}.
+func (j *Job) markRunning(cfg jobapi.JobConfiguration, scs []jobapi.ShardingContext) error {
 	kind := reg.OpCreateEphemeral
 	if cfg.Failover {
 		kind = reg.OpCreate
 	}
-	ops := make([]reg.Op, len(items))
-	for k, i := range items {
-		ops[k] = reg.Op{Kind: kind, Path: nodepath.ItemRunning(j.name, i), Value: j.rt.id}
+	ops := make([]reg.Op, 0, 2*len(scs))
+	for _, sc := range scs {
+		ops = append(ops, reg.Op{Kind: kind, Path: nodepath.ItemRunning(j.name, sc.ShardingItem), Value: j.rt.id})
+	}
+	if makesUp(cfg) {
+		ops = append(ops, j.startedOps(scs)...)
 	}
 	return j.rt.center.Txn(ops...)
 }
 
 // runningElsewhere reads which items have a running node, after the transaction marking them
 // failed: the only reads of running nodes a fire makes, and only in this conflict. A node that
-// names an instance which is gone (a crash whose handling was missed) is handed to recoverStale.
+// names this instance is a leftover (no run of ours is in progress: runs do not overlap) and is
+// deleted; one that names an instance which is gone (a crash whose handling was missed) is
+// handed to recoverStale.
 func (j *Job) runningElsewhere(items []int) map[int]bool {
 	held := map[int]bool{}
 	alive := j.aliveInstances()
 	stale := false
 	for _, i := range items {
-		owner, err := j.rt.center.Get(nodepath.ItemRunning(j.name, i))
-		if errors.Is(err, reg.ErrNoNode) {
+		path := nodepath.ItemRunning(j.name, i)
+		owner, err := j.rt.center.Get(path)
+		switch {
+		case errors.Is(err, reg.ErrNoNode):
 			continue
-		}
-		held[i] = true // unreadable counts as held: the retry decides
-		if err == nil && !alive[owner] {
+		case err == nil && owner == j.rt.id:
+			if j.rt.center.Remove(path) == nil {
+				continue
+			}
+		case err == nil && !alive[owner]:
 			stale = true
 		}
+		held[i] = true // unreadable counts as held: the retry decides
 	}
 	if stale {
 		j.rt.async(j.recoverStale)
@@ -305,16 +336,17 @@ func (j *Job) runningElsewhere(items []int) map[int]bool {
 }
 
 // runItems runs the items, at most poolSize at a time, each with a context that fencing can
-// cancel. It returns the items that were fenced, and the first error the error handler stopped
-// the run on: items not started by then are skipped.
-func (j *Job) runItems(cfg jobapi.JobConfiguration, scs []jobapi.ShardingContext, failover bool) (map[int]bool, error) {
+// cancel, and clears each item's state as it completes (clearAsCompleted). It returns how the
+// fenced items were fenced, and the first error the error handler stopped the run on: items not
+// started by then are skipped (and cleared).
+func (j *Job) runItems(cfg jobapi.JobConfiguration, scs []jobapi.ShardingContext, marked bool, fo *claim) (map[int]fence, error) {
 	runCtx, cancelRun := context.WithCancel(j.rt.ctx)
 	defer cancelRun()
 	acts := make([]*activeItem, len(scs))
 	j.mu.Lock()
 	for k, sc := range scs {
 		ctx, cancel := context.WithCancel(runCtx)
-		acts[k] = &activeItem{ctx: ctx, cancel: cancel, failover: failover}
+		acts[k] = &activeItem{ctx: ctx, cancel: cancel, failover: fo != nil}
 		j.active[sc.ShardingItem] = acts[k]
 	}
 	j.mu.Unlock()
@@ -322,6 +354,25 @@ func (j *Job) runItems(cfg jobapi.JobConfiguration, scs []jobapi.ShardingContext
 	if j.rt.paused.Load() {
 		j.fenceAll("registry session suspended before the run started")
 	}
+	fenced := map[int]fence{}
+	done := make(chan int, len(scs)) // indexes of scs whose item is over
+	cleared := make(chan struct{})
+	go func() {
+		defer close(cleared)
+		j.clearAsCompleted(scs, done, func(k int) bool {
+			// Over: fencing cannot reach it any more. A fenced item is not cleared here.
+			j.mu.Lock()
+			defer j.mu.Unlock()
+			acts[k].cancel()
+			if j.active[scs[k].ShardingItem] == acts[k] {
+				delete(j.active, scs[k].ShardingItem)
+			}
+			if acts[k].fenced {
+				fenced[scs[k].ShardingItem] = fence{owed: acts[k].owed}
+			}
+			return !acts[k].fenced
+		}, marked, fo)
+	}()
 	sem := make(chan struct{}, poolSize(cfg))
 	var wg sync.WaitGroup
 	var stopOnce sync.Once
@@ -332,6 +383,7 @@ func (j *Job) runItems(cfg jobapi.JobConfiguration, scs []jobapi.ShardingContext
 		select {
 		case <-stopped:
 			<-sem
+			done <- k // never started: its running node goes all the same
 			continue
 		default:
 		}
@@ -342,22 +394,56 @@ func (j *Job) runItems(cfg jobapi.JobConfiguration, scs []jobapi.ShardingContext
 			if err := j.runItem(acts[k].ctx, sc); err != nil {
 				stopOnce.Do(func() { stop = err; close(stopped) })
 			}
+			done <- k
 		}()
 	}
 	wg.Wait()
-	fenced := map[int]bool{}
-	j.mu.Lock()
-	for k, sc := range scs {
-		if acts[k].fenced {
-			fenced[sc.ShardingItem] = true
-		}
-		acts[k].cancel()
-		if j.active[sc.ShardingItem] == acts[k] {
-			delete(j.active, sc.ShardingItem)
+	close(done)
+	<-cleared
+	return fenced, stop
+}
+
+// fence says how a fenced item was fenced.
+type fence struct {
+	owed bool // by a suspension of the session: the same session, when it comes back, runs it again
+}
+
+// clearGrace is how long a completed item's state waits for its siblings' completions to share
+// their clearing transaction. Short: until its running node is gone, a crash of this instance
+// would have the item failed over and run a second time.
+const clearGrace = time.Millisecond
+
+// clearAsCompleted deletes the state of the items of done as they complete, those completing
+// within clearGrace of each other in one transaction: a run of instant items costs one. over
+// marks an item over and says whether it is to be cleared (not fenced).
+func (j *Job) clearAsCompleted(scs []jobapi.ShardingContext, done <-chan int, over func(k int) bool, marked bool, fo *claim) {
+	var batch []int
+	take := func(k int) {
+		if over(k) {
+			batch = append(batch, scs[k].ShardingItem)
 		}
 	}
-	j.mu.Unlock()
-	return fenced, stop
+	for k := range done {
+		take(k)
+		grace := time.NewTimer(clearGrace)
+	gather:
+		for {
+			select {
+			case k, ok := <-done:
+				if !ok {
+					break gather
+				}
+				take(k)
+			case <-grace.C:
+				break gather
+			}
+		}
+		grace.Stop()
+		if marked || fo != nil {
+			j.clear(batch, marked, fo)
+		}
+		batch = batch[:0]
+	}
 }
 
 // runItem runs one item; a failure goes to the error handler, whose verdict it returns.
@@ -373,45 +459,77 @@ func (j *Job) runItem(ctx context.Context, sc jobapi.ShardingContext) (stop erro
 	return nil
 }
 
-// clear deletes the running nodes (and a failover run's failover and failovering nodes) in one
-// transaction. Fenced items are not ours any more: their nodes are left to whoever took them,
-// except a running node that still names us.
-func (j *Job) clear(items []int, fenced map[int]bool, marked, failover bool) {
+// clear deletes the running nodes of completed items (and a failover run's failover and
+// failovering nodes) in one transaction. A failover run that leaves a make-up queues it again in
+// the same transaction.
+func (j *Job) clear(items []int, marked bool, fo *claim) {
 	var ops []reg.Op
 	for _, i := range items {
-		if fenced[i] {
-			continue
-		}
 		if marked {
 			ops = append(ops, reg.Op{Kind: reg.OpDelete, Path: nodepath.ItemRunning(j.name, i)})
 		}
-		if failover {
+		if fo != nil {
 			ops = append(ops,
 				reg.Op{Kind: reg.OpDelete, Path: nodepath.ItemFailover(j.name, i)},
 				reg.Op{Kind: reg.OpDelete, Path: nodepath.ItemFailovering(j.name, i)})
-		}
-	}
-	c := j.rt.center
-	if len(ops) > 0 {
-		if err := c.Txn(ops...); err != nil {
-			// Some node went meanwhile (monitorExecution turned off, failover turned off…):
-			// delete the rest one by one.
-			for _, op := range ops {
-				if err := c.Remove(op.Path); err != nil {
-					// The registry is unreachable: retried before the next run.
-					j.log.Warn("clearing item state; will retry", "path", op.Path, "error", err)
-					j.mu.Lock()
-					j.pendingClear = append(j.pendingClear, op.Path)
-					j.mu.Unlock()
-				}
+			if rest, ok := fo.run.rest(); ok {
+				ops = append(ops, reg.Op{Kind: reg.OpCreate, Path: nodepath.FailoverItem(j.name, i), Value: rest.String()})
 			}
 		}
 	}
-	for i := range fenced {
-		if !marked || j.rt.paused.Load() {
+	if len(ops) == 0 {
+		return
+	}
+	c := j.rt.center
+	if err := c.Txn(ops...); err == nil {
+		return
+	}
+	// Some node went meanwhile (monitorExecution turned off, failover turned off…) or the
+	// registry is unreachable: one by one, retrying before the next run what fails.
+	for _, op := range ops {
+		if op.Kind == reg.OpCreate {
+			if _, err := c.CreateIfAbsent(op.Path, op.Value); err != nil {
+				j.log.Warn("queueing the make-up of a failover item", "path", op.Path, "error", err)
+			}
 			continue
 		}
-		path := nodepath.ItemRunning(j.name, i)
+		if err := c.Remove(op.Path); err != nil {
+			j.log.Warn("clearing item state; will retry", "path", op.Path, "error", err)
+			j.mu.Lock()
+			j.pendingClear = append(j.pendingClear, op.Path)
+			j.mu.Unlock()
+		}
+	}
+}
+
+// afterFenced deals with the items fencing cancelled. They may not be ours any more: their
+// nodes are left to whoever took them, except a running node that still names us. Those fenced
+// by a suspension are owed to the session the run started in (session): its own items run again,
+// a failover claim is queued again, if that session comes back (see makeup.go).
+func (j *Job) afterFenced(scs []jobapi.ShardingContext, fenced map[int]fence, marked bool, fo *claim, session int64) {
+	c := j.rt.center
+	for _, sc := range scs {
+		f, ok := fenced[sc.ShardingItem]
+		if !ok {
+			continue
+		}
+		if f.owed {
+			if fo != nil {
+				j.oweClaim(session, *fo)
+			} else {
+				j.owe(session, sc.FireTime)
+			}
+		}
+		if !marked {
+			continue
+		}
+		path := nodepath.ItemRunning(j.name, sc.ShardingItem)
+		if j.rt.paused.Load() {
+			j.mu.Lock()
+			j.pendingClear = append(j.pendingClear, path) // only if it still names us, later
+			j.mu.Unlock()
+			continue
+		}
 		if v, err := c.Get(path); err == nil && v == j.rt.id {
 			j.removeLogged(path)
 		}

@@ -3,7 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
-	"strconv"
+	"slices"
 	"time"
 
 	"github.com/elasticjob-go/elasticjob/internal/nodepath"
@@ -11,19 +11,20 @@ import (
 	"github.com/robfig/cron/v3"
 )
 
-// claim is one failover item taken by this instance, with the fire the crashed instance served.
+// claim is one failover item taken by this instance, with the fires it is to serve.
 type claim struct {
-	item     int
-	fireTime time.Time
+	item int
+	run  queuedRun
 }
 
-// onCrashed is ElasticJob's JobCrashedJobListener with 3.0.5's fix (§4.6): instance x is gone.
-// Items x was running as a failover taker are re-queued; else the items x owned and was running
-// are queued, if x's server is enabled. Their running nodes are deleted in both cases, so
-// nothing stays stuck. Every survivor sees the crash: the queueing is done under the failover
-// latch after checking the registry again, so that an item already queued and claimed by a
-// faster survivor is not queued a second time.
-func (j *Job) onCrashed(x, oldData string) {
+// onCrashed is ElasticJob's JobCrashedJobListener with 3.0.5's fix (§4.6): instance x is gone,
+// as seen at seen. Items x was running as a failover taker are re-queued; else the items x owned
+// and was running are queued, if x's server is enabled, and (make-up, see makeup.go) so are its
+// idle items whose fires fell into the detection window. Running nodes are deleted in every
+// case, so nothing stays stuck. Every survivor sees the crash: the queueing is done under the
+// failover latch after checking the registry again, so that an item already queued and claimed
+// by a faster survivor is not queued a second time.
+func (j *Job) onCrashed(x, oldData string, seen time.Time) {
 	cfg := j.config()
 	if !cfg.Failover || j.isShutdown() {
 		return
@@ -34,7 +35,7 @@ func (j *Job) onCrashed(x, oldData string) {
 			taken = append(taken, i)
 		}
 	}
-	var crashed []int
+	var owned []int
 	if len(taken) == 0 {
 		ip, _, _ := cutID(x)
 		if sip, err := instanceServerIP(oldData); err == nil && sip != "" {
@@ -51,19 +52,26 @@ func (j *Job) onCrashed(x, oldData string) {
 		}
 		for i := 0; i < cfg.ShardingTotalCount; i++ {
 			owner, _ := j.cached(nodepath.ItemInstance(j.name, i))
-			if owner != x || j.exists(nodepath.ItemFailover(j.name, i)) {
-				continue
-			}
-			// Running nodes are not cached (they change on every fire): ask the registry.
-			if running, err := j.rt.center.Exists(nodepath.ItemRunning(j.name, i)); err == nil && running {
-				crashed = append(crashed, i)
+			if owner == x && !j.exists(nodepath.ItemFailover(j.name, i)) && !j.exists(nodepath.ItemDisabled(j.name, i)) {
+				owned = append(owned, i)
 			}
 		}
 	}
-	if len(taken) == 0 && len(crashed) == 0 {
+	if len(taken) == 0 && len(owned) == 0 {
 		return
 	}
 	c := j.rt.center
+	if len(taken) == 0 && !makesUp(cfg) {
+		// Without make-up only running items matter: spare the latch when there are none.
+		// Running nodes are not cached (they change on every fire): ask the registry.
+		owned = slices.DeleteFunc(owned, func(i int) bool {
+			ok, err := c.Exists(nodepath.ItemRunning(j.name, i))
+			return err != nil || !ok
+		})
+		if len(owned) == 0 {
+			return
+		}
+	}
 	ctx, cancel := context.WithTimeout(j.rt.ctx, time.Minute)
 	defer cancel()
 	unlock, err := c.Lock(ctx, nodepath.FailoverLatch(j.name))
@@ -79,21 +87,36 @@ func (j *Job) onCrashed(x, oldData string) {
 			continue // re-queued and claimed by a faster survivor
 		}
 		j.mu.Lock()
-		ft := j.queuedFire[i] // the fire the first crash interrupted, as last queued
+		q := j.queuedFire[i] // the fires the first crash left, as last queued
 		j.mu.Unlock()
-		j.queueFailover(i, ft)
+		j.queueFailover(i, q)
 		j.removeLogged(nodepath.ItemRunning(j.name, i))
 		queued = append(queued, i)
 	}
-	for _, i := range crashed {
-		if !still(nodepath.ItemRunning(j.name, i)) {
+	for _, i := range owned {
+		if ok, _ := c.Exists(nodepath.ItemFailover(j.name, i)); ok {
+			continue // claimed by a faster survivor
+		}
+		if ok, _ := c.Exists(nodepath.FailoverItem(j.name, i)); ok {
 			continue // queued by a faster survivor
 		}
-		if ok, _ := c.Exists(nodepath.ItemFailover(j.name, i)); ok {
+		var q queuedRun
+		running := still(nodepath.ItemRunning(j.name, i))
+		if running {
+			q.fire = j.crashedFireTime(i)
+		}
+		if makesUp(cfg) {
+			if m := j.missedFire(i, seen); m.After(q.fire) {
+				q.makeUp = m
+			}
+		}
+		if !running && q.makeUp.IsZero() {
 			continue
 		}
-		j.queueFailover(i, j.crashedFireTime(i))
-		j.removeLogged(nodepath.ItemRunning(j.name, i))
+		j.queueFailover(i, q)
+		if running {
+			j.removeLogged(nodepath.ItemRunning(j.name, i))
+		}
 		queued = append(queued, i)
 	}
 	if len(queued) > 0 {
@@ -125,12 +148,12 @@ func (j *Job) recoverStale() {
 		switch {
 		case s.taker:
 			j.mu.Lock()
-			ft, ok := j.queuedFire[s.item]
+			q, ok := j.queuedFire[s.item]
 			j.mu.Unlock()
 			if !ok {
-				ft = j.crashedFireTime(s.item)
+				q = queuedRun{fire: j.crashedFireTime(s.item)}
 			}
-			j.queueFailover(s.item, ft)
+			j.queueFailover(s.item, q)
 			j.removeLogged(nodepath.ItemFailovering(j.name, s.item))
 			if v, err := j.rt.center.Get(running); err == nil && v == s.owner {
 				j.removeLogged(running)
@@ -139,7 +162,7 @@ func (j *Job) recoverStale() {
 			j.removeLogged(running) // a taker has it: it only needs the stale node gone
 			continue
 		default:
-			j.queueFailover(s.item, j.crashedFireTime(s.item))
+			j.queueFailover(s.item, queuedRun{fire: j.crashedFireTime(s.item)})
 			j.removeLogged(running)
 		}
 		queued = append(queued, s.item)
@@ -185,25 +208,11 @@ func (j *Job) staleItems() []staleItem {
 	return out
 }
 
-// queueFailover creates leader/failover/items/{i}. Its data (empty in ElasticJob, which never
-// reads it) carries the interrupted fire time in Unix milliseconds, for the taker's FireTime.
-func (j *Job) queueFailover(item int, fireTime time.Time) {
-	data := ""
-	if !fireTime.IsZero() {
-		data = strconv.FormatInt(fireTime.UnixMilli(), 10)
-	}
-	if _, err := j.rt.center.CreateIfAbsent(nodepath.FailoverItem(j.name, item), data); err != nil {
+// queueFailover creates leader/failover/items/{i} with the fires to serve (see queuedRun).
+func (j *Job) queueFailover(item int, q queuedRun) {
+	if _, err := j.rt.center.CreateIfAbsent(nodepath.FailoverItem(j.name, item), q.String()); err != nil {
 		j.log.Warn("queueing failover item", "item", item, "error", err)
 	}
-}
-
-// parseFireTime reads the data of a queued failover item (see queueFailover).
-func parseFireTime(data string) (time.Time, bool) {
-	ms, err := strconv.ParseInt(data, 10, 64)
-	if err != nil || ms <= 0 {
-		return time.Time{}, false
-	}
-	return time.UnixMilli(ms), true
 }
 
 // crashedFireTime is the fire the crashed instance was serving on item i: the latest scheduled
@@ -271,7 +280,7 @@ func (j *Job) claimFailover() (claim, bool) {
 	if errors.Is(err, reg.ErrNoNode) {
 		return claim{}, false
 	}
-	fireTime, _ := parseFireTime(data)
+	q := parseQueuedRun(data)
 	if err := c.PersistEphemeral(nodepath.ItemFailover(j.name, i), j.rt.id); err != nil {
 		j.log.Warn("claiming failover item", "item", i, "error", err)
 		return claim{}, false
@@ -280,13 +289,13 @@ func (j *Job) claimFailover() (claim, bool) {
 		j.log.Warn("claiming failover item", "item", i, "error", err)
 	}
 	j.removeLogged(queued)
-	j.log.Info("failover: claimed item", "item", i, "fireTime", fireTime)
-	return claim{item: i, fireTime: fireTime}, true
+	j.log.Info("failover: claimed item", "item", i, "fireTime", q.fire, "makeUp", q.makeUp)
+	return claim{item: i, run: q}, true
 }
 
 // releaseClaim drops a claim whose run could not start, re-queueing the item.
 func (j *Job) releaseClaim(c claim) {
-	j.queueFailover(c.item, c.fireTime)
+	j.queueFailover(c.item, c.run)
 	j.removeLogged(nodepath.ItemFailover(j.name, c.item))
 	j.removeLogged(nodepath.ItemFailovering(j.name, c.item))
 }

@@ -9,23 +9,24 @@ type activeItem struct {
 	cancel   context.CancelFunc
 	failover bool // a failover run
 	fenced   bool
+	owed     bool // fenced by a suspension of the session: run again if it comes back
 }
 
-func (j *Job) fenceLocked(item int, a *activeItem, why string) {
+func (j *Job) fenceLocked(item int, a *activeItem, why string, owed bool) {
 	if a.fenced {
 		return
 	}
-	a.fenced = true
+	a.fenced, a.owed = true, owed
 	a.cancel()
 	j.log.Warn("fenced running item", "item", item, "reason", why)
 }
 
-// fenceAll cancels every item of the run in progress.
+// fenceAll cancels every item of the run in progress: the session is suspended or gone.
 func (j *Job) fenceAll(why string) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	for i, a := range j.active {
-		j.fenceLocked(i, a, why)
+		j.fenceLocked(i, a, why, true)
 	}
 }
 
@@ -34,6 +35,6 @@ func (j *Job) fenceIfNormal(item int, why string) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	if a, ok := j.active[item]; ok && !a.failover {
-		j.fenceLocked(item, a, why)
+		j.fenceLocked(item, a, why, false)
 	}
 }

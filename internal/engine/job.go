@@ -64,7 +64,8 @@ type Job struct {
 	running           bool                // one run at a time per job per instance
 	misfired          time.Time           // latest fire skipped because a run was in progress
 	active            map[int]*activeItem // items of the run in progress
-	queuedFire        map[int]time.Time   // fire times seen on queued failover items
+	queuedFire        map[int]queuedRun   // data seen on queued failover items
+	debt              debt                // what a suspension left to do (see makeup.go)
 	registeredSession int64               // the session that owns our instance node
 	pendingClear      []string            // running/failover/failovering nodes a run could not delete
 	lastReconcile     time.Time

@@ -38,7 +38,9 @@ func (j *Job) setMisfire(items []int, fireTime time.Time) {
 }
 
 // takeMisfire deletes the misfire nodes of items (those flagged here or seen in the cache) and
-// returns the fire time to compensate; ok is false when none is flagged.
+// returns the fire time to compensate; ok is false when none is flagged here. A node flagged by
+// an earlier owner of the item (which then crashed or left) is only deleted: which fire it
+// missed is unknown, and the make-up of that owner's fires (makeup.go) serves them.
 func (j *Job) takeMisfire(items []int) (time.Time, bool) {
 	j.mu.Lock()
 	missed := j.misfired
@@ -58,5 +60,5 @@ func (j *Job) takeMisfire(items []int) (time.Time, bool) {
 			j.removeLogged(op.Path)
 		}
 	}
-	return missed, true
+	return missed, !missed.IsZero()
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -90,6 +91,49 @@ func TestKilledProcessItemsFailOver(t *testing.T) {
 	t.Logf("item %d of the killed process ran on the survivor %v after kill -9 (session timeout %v)", item, time.Since(killed), session)
 	waitFullFireWith(t, rec, time.Now(), map[string][]int{a.id: {0, 1}})
 	assertNothingStuck(t, a.center, "procJob", 2)
+	assertWindowMadeUp(t, rec, item, fire)
+}
+
+// assertWindowMadeUp checks the make-up of a detection window on item: the fires after the
+// interrupted one that nobody served until the crash was noticed (when the survivor took the
+// interrupted fire over) are made up by one run with the latest of them as FireTime; after it
+// every fire of the item runs, and none runs twice.
+func assertWindowMadeUp(t *testing.T, rec *recorder, item int, interrupted time.Time) {
+	t.Helper()
+	var noticed time.Time
+	for _, r := range rec.all() {
+		if r.sc.ShardingItem == item && r.sc.FireTime.Equal(interrupted) {
+			noticed = r.start
+		}
+	}
+	seen := map[time.Time]int{}
+	var fires []time.Time
+	for _, r := range rec.all() {
+		if r.sc.ShardingItem != item || !r.sc.FireTime.After(interrupted) {
+			continue
+		}
+		ft := r.sc.FireTime.UTC()
+		if seen[ft]++; seen[ft] == 2 {
+			t.Errorf("item %d of fire %v ran twice", item, ft)
+		}
+		if seen[ft] == 1 {
+			fires = append(fires, ft)
+		}
+	}
+	slices.SortFunc(fires, time.Time.Compare)
+	if len(fires) < 2 {
+		t.Fatalf("item %d: fires after the interrupted %v: %v; want the make-up and later ones", item, interrupted.UTC(), fires)
+	}
+	m := fires[0]
+	if m.Sub(interrupted) < 2*time.Second || !m.Before(noticed) {
+		t.Errorf("item %d: first fire run after the interrupted %v is %v; want the make-up of a detection window of at least two fires, before %v",
+			item, interrupted.UTC(), m, noticed.UTC())
+	}
+	for k := 1; k < len(fires); k++ {
+		if fires[k].Sub(fires[k-1]) > time.Second {
+			t.Errorf("item %d: fires between %v and %v neither ran nor were made up", item, fires[k-1], fires[k])
+		}
+	}
 }
 
 // A process paused (SIGSTOP) past its session timeout: its item fails over meanwhile; on

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/elasticjob-go/elasticjob/internal/jobapi"
 	"github.com/elasticjob-go/elasticjob/internal/nodepath"
@@ -33,7 +32,7 @@ func (r *Runtime) Register(spec Spec) (*Job, error) {
 		rt: r, name: cfg.JobName, spec: spec,
 		log:        r.log.With("job", cfg.JobName),
 		active:     make(map[int]*activeItem),
-		queuedFire: make(map[int]time.Time),
+		queuedFire: make(map[int]queuedRun),
 		warned:     make(map[string]string),
 		ready:      make(chan struct{}),
 	}
@@ -75,7 +74,7 @@ func (j *Job) register() error {
 	j.mu.Lock()
 	j.cfg, j.sched = eff, sched
 	j.mu.Unlock()
-	cache, err := c.Watch(nodepath.Job(j.name), j.onEvent)
+	cache, err := c.Watch(nodepath.Job(j.name), j.onEvent, reg.WithKnownChildren(j.itemState))
 	if err != nil {
 		return fmt.Errorf("engine: job %q: watching %s: %w", j.name, nodepath.Job(j.name), err)
 	}
@@ -213,7 +212,10 @@ func (j *Job) releaseOwnStale(cfg jobapi.JobConfiguration) {
 		}
 		if v, err := c.Get(nodepath.ItemFailovering(j.name, i)); err == nil && v == j.rt.id {
 			if cfg.Failover {
-				j.queueFailover(i, time.Time{})
+				j.mu.Lock()
+				q := j.queuedFire[i] // the fires of the claim, as it was queued
+				j.mu.Unlock()
+				j.queueFailover(i, q)
 			}
 			j.removeLogged(nodepath.ItemFailovering(j.name, i))
 		}

@@ -239,6 +239,11 @@ func (r *Runtime) onState(s reg.State) {
 		// suspension interrupted is finished.
 		r.paused.Store(false)
 		r.reregister(gen, false)
+		for _, j := range r.snapshot() {
+			if j.inDebt() {
+				r.async(func() { j.fire(kindMakeUp, time.Time{}) })
+			}
+		}
 	case reg.StateNewSession:
 		r.paused.Store(true)
 		for _, j := range r.snapshot() {

@@ -99,3 +99,20 @@ func (j *Job) waitCache(cond func() bool) bool {
 	}
 	return true
 }
+
+// cachedItemState names the children of sharding/{i} that the job's cache follows. Running nodes
+// are left out: they come and go with every fire, and following them would cost every instance's
+// cache reads on each fire. The engine reads them from the registry where it needs them.
+var cachedItemState = []string{"instance", "disabled", "failover", "failovering", "misfire"}
+
+// itemState is the cache's reg.WithKnownChildren: sharding/{i} is followed by its named children.
+func (j *Job) itemState(path string) ([]string, bool) {
+	rest, ok := strings.CutPrefix(path, nodepath.Sharding(j.name)+"/")
+	if !ok {
+		return nil, false
+	}
+	if _, ok := nodepath.ParseItem(rest); !ok {
+		return nil, false
+	}
+	return cachedItemState, true
+}

@@ -1,0 +1,188 @@
+package engine
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/elasticjob-go/elasticjob/internal/jobapi"
+	"github.com/elasticjob-go/elasticjob/internal/nodepath"
+	"github.com/elasticjob-go/elasticjob/internal/reg"
+)
+
+// Make-up of fires nobody served. ElasticJob drops them; with failover and misfire on, we run
+// them once, coalesced like a misfire (one run, with the latest missed fire time):
+//
+//   - Fires of a crashed instance's items between its crash and ZooKeeper noticing it (the
+//     detection window). Each run records the fire it starts in the data of sharding/{i} (in the
+//     transaction that writes the running nodes: no extra request), so the survivors know the
+//     last fire the crashed instance started on each item; the scheduled fires after it, up to
+//     the moment the crash was seen, are made up by a failover run of the item.
+//   - Fires this instance skipped while its registry connection was suspended, and runs fenced
+//     for that suspension, when the same session comes back. When the session is lost instead,
+//     the peers see a crash and make the fires up as above.
+
+// queuedRun is the data of a queued failover item, leader/failover/items/{i}: the fire the crashed
+// instance was serving ("" when the item was idle) and, after a comma, the latest fire of the
+// detection window to make up. ElasticJob writes "" there and never reads it; a bare number is
+// the interrupted fire alone (what earlier versions wrote).
+type queuedRun struct {
+	fire   time.Time // interrupted fire; zero when the item was idle or the time is unknown
+	makeUp time.Time // latest missed fire after it; zero when none
+}
+
+func (q queuedRun) String() string {
+	s := ""
+	if !q.fire.IsZero() {
+		s = strconv.FormatInt(q.fire.UnixMilli(), 10)
+	}
+	if !q.makeUp.IsZero() {
+		s += "," + strconv.FormatInt(q.makeUp.UnixMilli(), 10)
+	}
+	return s
+}
+
+// parseQueuedRun reads queuedRun.String's format; unreadable parts are left zero.
+func parseQueuedRun(data string) queuedRun {
+	fire, makeUp, _ := strings.Cut(data, ",")
+	return queuedRun{fire: parseMillis(fire), makeUp: parseMillis(makeUp)}
+}
+
+func parseMillis(s string) time.Time {
+	ms, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+	if err != nil || ms <= 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(ms)
+}
+
+// first is the fire the failover run serves first: the interrupted one, else the make-up.
+func (q queuedRun) first() time.Time {
+	if !q.fire.IsZero() {
+		return q.fire
+	}
+	return q.makeUp
+}
+
+// rest is what is left to queue after the first run: the make-up, when it is a later fire.
+func (q queuedRun) rest() (queuedRun, bool) {
+	if q.fire.IsZero() || !q.makeUp.After(q.fire) {
+		return queuedRun{}, false
+	}
+	return queuedRun{makeUp: q.makeUp}, true
+}
+
+// makesUp says whether the job makes up missed fires: they are recorded through running nodes,
+// found through failover, and coalesced as misfire is.
+func makesUp(cfg jobapi.JobConfiguration) bool {
+	return cfg.Failover && cfg.Misfire && cfg.MonitorExecution
+}
+
+// startedOps records in sharding/{i} the fire each item's run starts, for the make-up of a
+// detection window; part of the transaction that marks the items running.
+func (j *Job) startedOps(scs []jobapi.ShardingContext) []reg.Op {
+	ops := make([]reg.Op, 0, len(scs))
+	for _, sc := range scs {
+		if sc.FireTime.IsZero() {
+			continue
+		}
+		ops = append(ops, reg.Op{Kind: reg.OpUpdate, Path: nodepath.Item(j.name, sc.ShardingItem), Value: strconv.FormatInt(sc.FireTime.UnixMilli(), 10)})
+	}
+	return ops
+}
+
+// missedFire is the latest scheduled fire of item i after the last one started on it (as
+// sharding/{i} records) and not after seen, the moment a crash of its owner was seen; zero when
+// there is none, or nothing was recorded.
+func (j *Job) missedFire(i int, seen time.Time) time.Time {
+	j.mu.Lock()
+	sched := j.sched
+	j.mu.Unlock()
+	if sched == nil {
+		return time.Time{}
+	}
+	data, err := j.rt.center.Get(nodepath.Item(j.name, i))
+	if err != nil {
+		return time.Time{}
+	}
+	last := parseMillis(data)
+	if last.IsZero() {
+		return time.Time{}
+	}
+	if m := prevFire(sched, seen); m.After(last) {
+		return m
+	}
+	return time.Time{}
+}
+
+// debt is what a suspension left this instance to do when its session comes back: the latest
+// fire it could not serve (skipped or fenced) and the failover claims whose runs were fenced.
+type debt struct {
+	session int64 // the registry session it is owed in; another session owes nothing
+	fire    time.Time
+	claims  []claim
+}
+
+// owe records a fire of this instance's items that the suspension of session cost.
+func (j *Job) owe(session int64, fire time.Time) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.owedIn(session)
+	if fire.After(j.debt.fire) {
+		j.debt.fire = fire
+	}
+}
+
+// oweClaim records a failover claim whose run the suspension of session fenced.
+func (j *Job) oweClaim(session int64, c claim) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.owedIn(session)
+	j.debt.claims = append(j.debt.claims, c)
+}
+
+// owedIn starts a new debt when session is not the one owed in; j.mu held.
+func (j *Job) owedIn(session int64) {
+	if j.debt.session != session {
+		j.debt = debt{session: session}
+	}
+}
+
+func (j *Job) inDebt() bool {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return !j.debt.fire.IsZero() || len(j.debt.claims) > 0
+}
+
+// settleDebt, once the session is usable again, queues the fenced claims again (their failover
+// and failovering nodes still name us: nobody else would run them) and returns the owed fire to
+// run now; ok is false when nothing is owed in the current session.
+func (j *Job) settleDebt() (fire time.Time, ok bool) {
+	j.mu.Lock()
+	d := j.debt
+	j.debt = debt{}
+	j.mu.Unlock()
+	if d.fire.IsZero() && len(d.claims) == 0 {
+		return time.Time{}, false
+	}
+	if d.session != j.rt.center.SessionID() {
+		return time.Time{}, false // the session was lost: the peers made its fires up
+	}
+	c := j.rt.center
+	for _, cl := range d.claims {
+		j.queueFailover(cl.item, cl.run)
+		for _, p := range []string{nodepath.ItemFailover(j.name, cl.item), nodepath.ItemFailovering(j.name, cl.item)} {
+			if v, err := c.Get(p); err == nil && v == j.rt.id {
+				j.removeLogged(p)
+			}
+		}
+	}
+	if len(d.claims) > 0 {
+		j.log.Info("make-up: failover items fenced by a suspension queued again", "items", len(d.claims))
+	}
+	if d.fire.IsZero() {
+		return time.Time{}, false
+	}
+	j.log.Info("make-up: running the fires a suspension cost", "fireTime", d.fire)
+	return d.fire, true
+}
