@@ -256,6 +256,7 @@ func (j *Job) execute(cfg jobapi.JobConfiguration, scs []jobapi.ShardingContext,
 	for k, sc := range scs {
 		items[k] = sc.ShardingItem
 	}
+	session := j.rt.center.SessionID()
 	marked := cfg.MonitorExecution
 	if marked {
 		err := j.markRunning(cfg, scs)
@@ -277,11 +278,26 @@ func (j *Job) execute(cfg jobapi.JobConfiguration, scs []jobapi.ShardingContext,
 				}
 			} else {
 				j.log.Warn("marking items running", "items", items, "error", err)
+				if fo == nil && makesUp(cfg) {
+					// The registry is unreachable: this fire, and any flagged as misfired
+					// meanwhile, are owed to the session, made up if it comes back.
+					j.owe(session, scs[0].FireTime)
+					j.mu.Lock()
+					missed := j.misfired
+					j.misfired = time.Time{}
+					j.mu.Unlock()
+					j.owe(session, missed)
+				}
 			}
 			return false, nil
 		}
 	}
-	session := j.rt.center.SessionID()
+	if marked && j.rt.center.SessionID() != session {
+		// go-zookeeper sent the transaction in a session that replaced the one this run began
+		// in (it renews expired sessions on its own): the items may be the survivors' now.
+		j.clear(items, true, nil)
+		return false, nil
+	}
 	fenced, stop := j.runItems(cfg, scs, marked, fo)
 	j.afterFenced(scs, fenced, marked, fo, session)
 	return true, stop
@@ -302,7 +318,7 @@ func (j *Job) markRunning(cfg jobapi.JobConfiguration, scs []jobapi.ShardingCont
 	if makesUp(cfg) {
 		ops = append(ops, j.startedOps(scs)...)
 	}
-	return j.rt.center.Txn(ops...)
+	return j.rt.txns.Txn(ops...)
 }
 
 // runningElsewhere reads which items have a running node, after the transaction marking them
@@ -346,13 +362,19 @@ func (j *Job) runItems(cfg jobapi.JobConfiguration, scs []jobapi.ShardingContext
 	j.mu.Lock()
 	for k, sc := range scs {
 		ctx, cancel := context.WithCancel(runCtx)
-		acts[k] = &activeItem{ctx: ctx, cancel: cancel, failover: fo != nil}
-		j.active[sc.ShardingItem] = acts[k]
+		a := &activeItem{cancel: cancel, failover: fo != nil}
+		a.ctx = &leaseCtx{Context: ctx, lapsed: j.rt.leaseLapsed, fence: func() {
+			j.mu.Lock()
+			defer j.mu.Unlock()
+			j.fenceLocked(sc.ShardingItem, a, "nothing heard from the registry for two thirds of the session timeout (was this process paused?)", true)
+		}}
+		acts[k] = a
+		j.active[sc.ShardingItem] = a
 	}
 	j.mu.Unlock()
 	// Fencing may have been due before the items were registered (session lost meanwhile).
 	if j.rt.paused.Load() {
-		j.fenceAll("registry session suspended before the run started")
+		j.fenceAll("registry session suspended before the run started", false)
 	}
 	fenced := map[int]fence{}
 	done := make(chan int, len(scs)) // indexes of scs whose item is over
@@ -481,7 +503,7 @@ func (j *Job) clear(items []int, marked bool, fo *claim) {
 		return
 	}
 	c := j.rt.center
-	if err := c.Txn(ops...); err == nil {
+	if err := j.rt.txns.Txn(ops...); err == nil {
 		return
 	}
 	// Some node went meanwhile (monitorExecution turned off, failover turned off…) or the

@@ -1,6 +1,9 @@
 package engine
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // activeItem is an item of the run in progress: its context is cancelled when the item is
 // fenced, i.e. when this instance can no longer be sure it owns it.
@@ -21,12 +24,13 @@ func (j *Job) fenceLocked(item int, a *activeItem, why string, owed bool) {
 	j.log.Warn("fenced running item", "item", item, "reason", why)
 }
 
-// fenceAll cancels every item of the run in progress: the session is suspended or gone.
-func (j *Job) fenceAll(why string) {
+// fenceAll cancels every item of the run in progress. owed: the session is suspended, not gone,
+// so the items are run again if it comes back (a lost session's items are the survivors' to run).
+func (j *Job) fenceAll(why string, owed bool) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	for i, a := range j.active {
-		j.fenceLocked(i, a, why, true)
+		j.fenceLocked(i, a, why, owed)
 	}
 }
 
@@ -37,4 +41,33 @@ func (j *Job) fenceIfNormal(item int, why string) {
 	if a, ok := j.active[item]; ok && !a.failover {
 		j.fenceLocked(item, a, why, false)
 	}
+}
+
+// leaseCtx is an item's context that also ends, when asked, once this instance has heard nothing
+// from the registry for two thirds of the session timeout. After a pause of the whole process
+// (a long GC, SIGSTOP) the session may be gone and a survivor already running the item: a job
+// that checks ctx.Err() before committing its work must see the end at once, before the engine
+// has woken up and noticed. The survivors start no sooner than the whole session timeout after
+// the server last heard from us, so the check errs on the safe side by a third of it.
+type leaseCtx struct {
+	context.Context
+	lapsed func() bool
+	fence  func() // fences the item, which cancels the embedded context
+}
+
+func (c *leaseCtx) Err() error {
+	if err := c.Context.Err(); err != nil {
+		return err
+	}
+	if c.lapsed() {
+		c.fence()
+	}
+	return c.Context.Err()
+}
+
+// leaseLapsed says whether the registry has been silent for two thirds of the session timeout
+// (go-zookeeper's own receive timeout); never on the embedded registry.
+func (r *Runtime) leaseLapsed() bool {
+	heard := r.center.Heard()
+	return !heard.IsZero() && time.Since(heard) > r.center.SessionTimeout()*2/3
 }

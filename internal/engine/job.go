@@ -63,6 +63,7 @@ type Job struct {
 	shutdown          bool
 	running           bool                // one run at a time per job per instance
 	misfired          time.Time           // latest fire skipped because a run was in progress
+	misfiredSession   int64               // the registry session misfired was flagged in
 	active            map[int]*activeItem // items of the run in progress
 	queuedFire        map[int]queuedRun   // data seen on queued failover items
 	debt              debt                // what a suspension left to do (see makeup.go)

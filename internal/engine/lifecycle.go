@@ -109,7 +109,7 @@ func (j *Job) awaitIdle(ctx context.Context) error {
 		select {
 		case <-t.C:
 		case <-ctx.Done():
-			j.fenceAll("shutdown")
+			j.fenceAll("shutdown", false)
 			return fmt.Errorf("engine: job %q still running at shutdown: %w", j.name, ctx.Err())
 		}
 	}

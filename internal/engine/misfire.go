@@ -21,7 +21,11 @@ func (j *Job) setMisfire(items []int, fireTime time.Time) {
 	if len(items) == 0 {
 		return
 	}
+	session := j.rt.center.SessionID()
 	j.mu.Lock()
+	if j.misfiredSession != session {
+		j.misfired, j.misfiredSession = time.Time{}, session
+	}
 	if fireTime.After(j.misfired) {
 		j.misfired = fireTime
 	}
@@ -44,6 +48,9 @@ func (j *Job) setMisfire(items []int, fireTime time.Time) {
 func (j *Job) takeMisfire(items []int) (time.Time, bool) {
 	j.mu.Lock()
 	missed := j.misfired
+	if j.misfiredSession != j.rt.center.SessionID() {
+		missed = time.Time{} // flagged in a lost session: the survivors made its fires up
+	}
 	j.misfired = time.Time{}
 	j.mu.Unlock()
 	var ops []reg.Op

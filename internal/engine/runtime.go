@@ -64,6 +64,8 @@ type Options struct {
 // scheduler, one reconcile ticker, shared by every job.
 type Runtime struct {
 	center *reg.Center
+	// txns groups the running-node transactions of jobs firing together into one multi.
+	txns   *reg.Batcher
 	ip, id string
 	parse  schedule.ParseFunc
 	log    *slog.Logger
@@ -110,7 +112,7 @@ func NewRuntime(center *reg.Center, opts Options) (*Runtime, error) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	r := &Runtime{
-		center: center, ip: ip, id: id, parse: parse,
+		center: center, txns: center.NewBatcher(), ip: ip, id: id, parse: parse,
 		log:   log.With("instance", id),
 		sched: schedule.New(log),
 		ctx:   ctx, cancel: cancel,
@@ -232,7 +234,7 @@ func (r *Runtime) onState(s reg.State) {
 	case reg.StateLost:
 		r.paused.Store(true)
 		for _, j := range r.snapshot() {
-			j.fenceAll("registry session lost")
+			j.fenceAll("registry session lost", false)
 		}
 	case reg.StateReconnected:
 		// Same session: ephemeral nodes and claims are intact; only a re-registration that a
@@ -247,7 +249,7 @@ func (r *Runtime) onState(s reg.State) {
 	case reg.StateNewSession:
 		r.paused.Store(true)
 		for _, j := range r.snapshot() {
-			j.fenceAll("registry session replaced")
+			j.fenceAll("registry session replaced", false)
 		}
 		r.reregister(gen, true)
 	}
@@ -277,7 +279,7 @@ func (r *Runtime) fenceIfStillSuspended(gen int64) {
 			return // reconnected (or lost, which fences) meanwhile
 		}
 		for _, j := range r.snapshot() {
-			j.fenceAll("registry connection suspended for a third of the session timeout")
+			j.fenceAll("registry connection suspended for a third of the session timeout", true)
 		}
 	})
 }

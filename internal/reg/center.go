@@ -23,6 +23,8 @@ type Center struct {
 	log            *slog.Logger
 	sessionTimeout time.Duration // requested
 	granted        atomic.Int64  // ms: the session timeout the server granted, 0 before it said
+	born           time.Time     // monotonic base of heard
+	heard          atomic.Int64  // ns since born: the last bytes read from a server, 0 before any
 	closeServer    func()        // the embedded server owned by this Center, if any
 
 	disp      *dispatcher // caches
@@ -52,6 +54,7 @@ func newCenter(cfg Config) *Center {
 		acl:            zk.WorldACL(zk.PermAll),
 		log:            cfg.Logger,
 		sessionTimeout: cfg.SessionTimeout,
+		born:           time.Now(),
 		disp:           newDispatcher(dispatchWorkers),
 		stateDisp:      newDispatcher(1),
 		caches:         make(map[string][]*Cache),

@@ -39,7 +39,10 @@ func connect(ctx context.Context, cfg Config, ip *interposer) (*Center, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &grantedConn{Conn: conn, granted: func(ms int32) { c.granted.Store(int64(ms)) }}, nil
+		return &grantedConn{Conn: conn,
+			granted: func(ms int32) { c.granted.Store(int64(ms)) },
+			heard:   func() { c.heard.Store(int64(max(time.Since(c.born), 1))) },
+		}, nil
 	}
 	conn, _, err := zk.Connect(servers, cfg.SessionTimeout,
 		zk.WithEventCallback(ip.onEvent(c.onEvent)),

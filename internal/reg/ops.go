@@ -103,7 +103,8 @@ func (c *Center) Update(path, value string) error {
 		&zk.CheckVersionRequest{Path: p, Version: -1},
 		&zk.SetDataRequest{Path: p, Data: nodeData(value), Version: -1},
 	)
-	return multiError([]string{path, path}, res, err)
+	_, err = multiError([]string{path, path}, res, err)
+	return err
 }
 
 // PersistEphemeral deletes the node (recursively) if present, then creates it ephemeral with

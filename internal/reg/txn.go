@@ -11,6 +11,13 @@ import (
 // Txn runs ops atomically, preceded by a check that the namespace root exists, as ElasticJob's
 // executeInTransaction does. The error names the path of the operation that failed.
 func (c *Center) Txn(ops ...Op) error {
+	_, err := c.txn(ops)
+	return err
+}
+
+// txn is Txn that also says which of ops failed it (-1: the check of the namespace root, or
+// no single operation).
+func (c *Center) txn(ops []Op) (failed int, err error) {
 	reqs := make([]interface{}, 0, len(ops)+1)
 	reqs = append(reqs, &zk.CheckVersionRequest{Path: c.abs("/"), Version: -1})
 	for _, op := range ops {
@@ -27,7 +34,7 @@ func (c *Center) Txn(ops ...Op) error {
 		case OpCheck:
 			reqs = append(reqs, &zk.CheckVersionRequest{Path: p, Version: -1})
 		default:
-			return fmt.Errorf("reg: %s: unknown transaction operation kind %d", op.Path, op.Kind)
+			return -1, fmt.Errorf("reg: %s: unknown transaction operation kind %d", op.Path, op.Kind)
 		}
 	}
 	paths := make([]string, 0, len(reqs))
@@ -36,21 +43,23 @@ func (c *Center) Txn(ops ...Op) error {
 		paths = append(paths, op.Path)
 	}
 	res, err := c.conn.Multi(reqs...)
-	return multiError(paths, res, err)
+	i, err := multiError(paths, res, err)
+	return i - 1, err // paths[0] is the root's check
 }
 
-// multiError names the operation that failed a multi: it carries the real error, the others
-// say they were rolled back. paths are the operations' namespace-relative paths.
-func multiError(paths []string, res []zk.MultiResponse, err error) error {
+// multiError names the operation that failed a multi, and gives its index in paths: it carries
+// the real error, the others say they were rolled back (-1: none does). paths are the
+// operations' namespace-relative paths.
+func multiError(paths []string, res []zk.MultiResponse, err error) (int, error) {
 	if err == nil {
-		return nil
+		return -1, nil
 	}
 	for i, r := range res {
 		if isOpFailure(r.Error) && i < len(paths) {
-			return pathError(paths[i], r.Error)
+			return i, pathError(paths[i], r.Error)
 		}
 	}
-	return fmt.Errorf("reg: transaction on %s: %w", strings.Join(paths, ","), err)
+	return -1, fmt.Errorf("reg: transaction on %s: %w", strings.Join(paths, ","), err)
 }
 
 // isOpFailure tells the error of the operation that failed a multi from the "rolled back" result
