@@ -30,8 +30,9 @@ const (
 // the session is suspended is owed to the session.
 func (j *Job) fire(kind runKind, fireTime time.Time) {
 	if j.rt.paused.Load() {
-		if kind == kindCron && makesUp(j.config()) {
-			j.owe(j.rt.center.SessionID(), fireTime)
+		// Owed to the suspended session; a lost session's fires are the survivors' to make up.
+		if s := j.rt.suspendedIn.Load(); s != 0 && kind == kindCron && makesUp(j.config()) {
+			j.owe(s, fireTime)
 		}
 		return
 	}
@@ -125,6 +126,8 @@ func (j *Job) runOnce(fireTime time.Time) error {
 			j.exists(nodepath.ItemDisabled(j.name, i))
 	})
 	slices.Sort(items)
+	served, gaps := j.handOver(cfg, items, fireTime)
+	items = slices.DeleteFunc(items, func(i int) bool { return served[i] })
 	fires := make(map[int]time.Time, len(items))
 	for _, i := range items {
 		fires[i] = fireTime
@@ -136,6 +139,11 @@ func (j *Job) runOnce(fireTime time.Time) error {
 	all := j.runContexts(cfg, scs, fireTime)
 	if err := j.before(all); err != nil {
 		return err
+	}
+	if len(gaps) > 0 {
+		if err := j.makeUpGaps(cfg, gaps); err != nil {
+			return err
+		}
 	}
 	if len(items) > 0 {
 		ran, err := j.execute(cfg, scs, nil)
@@ -178,6 +186,11 @@ func (j *Job) runFailover(c claim) (ran bool, err error) {
 	if err := j.before(all); err != nil {
 		j.releaseClaim(c)
 		return false, err
+	}
+	if c.run.fire.IsZero() && !c.run.makeUp.IsZero() && j.servedSince(c.item, c.run.makeUp) {
+		// A make-up that someone has served meanwhile (the item's new owner): nothing to do.
+		j.dropClaim(c)
+		return true, nil
 	}
 	ran, err = j.execute(cfg, scs, &c)
 	if err == nil {

@@ -64,6 +64,7 @@ type Job struct {
 	running           bool                // one run at a time per job per instance
 	misfired          time.Time           // latest fire skipped because a run was in progress
 	misfiredSession   int64               // the registry session misfired was flagged in
+	lastItems         []int               // the items of the previous run (see handOver)
 	active            map[int]*activeItem // items of the run in progress
 	queuedFire        map[int]queuedRun   // data seen on queued failover items
 	debt              debt                // what a suspension left to do (see makeup.go)

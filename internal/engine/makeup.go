@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -21,6 +23,10 @@ import (
 //   - Fires this instance skipped while its registry connection was suspended, and runs fenced
 //     for that suspension, when the same session comes back. When the session is lost instead,
 //     the peers see a crash and make the fires up as above.
+//   - Fires an item missed while it changed hands: its new owner's first run of it compares the
+//     recorded fire with its own and makes up the fires in between (an instance that left
+//     gracefully, a run that waited for a resharding and found other items). The same record
+//     keeps a fire from running twice on an item when two assignments overlapped it.
 
 // queuedRun is the data of a queued failover item, leader/failover/items/{i}: the fire the crashed
 // instance was serving ("" when the item was idle) and, after a comma, the latest fire of the
@@ -185,4 +191,80 @@ func (j *Job) settleDebt() (fire time.Time, ok bool) {
 	}
 	j.log.Info("make-up: running the fires a suspension cost", "fireTime", d.fire)
 	return d.fire, true
+}
+
+// lastStarted is the fire last started on item i, as sharding/{i} records it (zero: unknown).
+func (j *Job) lastStarted(i int) (time.Time, error) {
+	data, err := j.rt.center.Get(nodepath.Item(j.name, i))
+	if err != nil {
+		return time.Time{}, err
+	}
+	return parseMillis(data), nil
+}
+
+// servedSince says whether a fire at or after fire has been started on item i.
+func (j *Job) servedSince(i int, fire time.Time) bool {
+	last, err := j.lastStarted(i)
+	return err == nil && !last.Before(fire)
+}
+
+// handOver looks at the items this run has that the instance's previous run did not (items
+// that changed hands; all of them at the first run): those on which fireTime has already been
+// started (another instance ran it under the assignment before a resharding) are served, and
+// those whose last recorded fire is older than the fire before fireTime have a gap, the latest
+// missed fire, to make up first. The registry is read only for such items.
+func (j *Job) handOver(cfg jobapi.JobConfiguration, items []int, fireTime time.Time) (served map[int]bool, gaps map[int]time.Time) {
+	j.mu.Lock()
+	prev := j.lastItems
+	j.lastItems = slices.Clone(items)
+	sched := j.sched
+	j.mu.Unlock()
+	if !makesUp(cfg) || fireTime.IsZero() || sched == nil {
+		return nil, nil
+	}
+	for _, i := range items {
+		if slices.Contains(prev, i) {
+			continue
+		}
+		last, err := j.lastStarted(i)
+		if err != nil || last.IsZero() {
+			continue
+		}
+		if !last.Before(fireTime) {
+			if served == nil {
+				served = map[int]bool{}
+			}
+			served[i] = true
+			continue
+		}
+		if m := prevFire(sched, fireTime.Add(-time.Millisecond)); m.After(last) {
+			if gaps == nil {
+				gaps = map[int]time.Time{}
+			}
+			gaps[i] = m
+		}
+	}
+	return served, gaps
+}
+
+// makeUpGaps runs the missed fires handOver found, one run for all the items, each with its own
+// fire time.
+func (j *Job) makeUpGaps(cfg jobapi.JobConfiguration, gaps map[int]time.Time) error {
+	items := slices.Sorted(maps.Keys(gaps))
+	scs, ok := j.contexts(cfg, items, gaps)
+	if !ok {
+		return nil
+	}
+	j.log.Info("make-up: fires missed while items changed hands", "items", items)
+	_, err := j.execute(cfg, scs, nil)
+	return err
+}
+
+// dropClaim gives up a failover claim without running it.
+func (j *Job) dropClaim(c claim) {
+	for _, p := range []string{nodepath.ItemFailover(j.name, c.item), nodepath.ItemFailovering(j.name, c.item)} {
+		if v, err := j.rt.center.Get(p); err == nil && v == j.rt.id {
+			j.removeLogged(p)
+		}
+	}
 }

@@ -17,10 +17,10 @@ func (j *Job) flagMisfire(fireTime time.Time) {
 	j.setMisfire(j.localItems(cfg.ShardingTotalCount), fireTime)
 }
 
+// setMisfire flags items misfired at fireTime. The fire is noted even without items (a run
+// waiting for a resharding owns none yet): its compensation serves the items the run ends up
+// with, which the fire would otherwise miss.
 func (j *Job) setMisfire(items []int, fireTime time.Time) {
-	if len(items) == 0 {
-		return
-	}
 	session := j.rt.center.SessionID()
 	j.mu.Lock()
 	if j.misfiredSession != session {

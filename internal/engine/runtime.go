@@ -76,6 +76,7 @@ type Runtime struct {
 	bg     sync.WaitGroup // short-lived goroutines (elections, claims, crash handling)
 
 	paused      atomic.Bool  // Suspended or Lost: fires are skipped
+	suspendedIn atomic.Int64 // the session a suspension in progress may get back; 0 otherwise
 	stateGen    atomic.Int64 // counts state changes, so a slow re-registration does not unpause a newer suspension
 	removeState func()
 
@@ -229,9 +230,11 @@ func (r *Runtime) onState(s reg.State) {
 	gen := r.stateGen.Add(1)
 	switch s {
 	case reg.StateSuspended:
+		r.suspendedIn.Store(r.center.SessionID())
 		r.paused.Store(true)
 		r.fenceIfStillSuspended(gen)
 	case reg.StateLost:
+		r.suspendedIn.Store(0)
 		r.paused.Store(true)
 		for _, j := range r.snapshot() {
 			j.fenceAll("registry session lost", false)
@@ -239,6 +242,7 @@ func (r *Runtime) onState(s reg.State) {
 	case reg.StateReconnected:
 		// Same session: ephemeral nodes and claims are intact; only a re-registration that a
 		// suspension interrupted is finished.
+		r.suspendedIn.Store(0)
 		r.paused.Store(false)
 		r.reregister(gen, false)
 		for _, j := range r.snapshot() {
@@ -247,6 +251,7 @@ func (r *Runtime) onState(s reg.State) {
 			}
 		}
 	case reg.StateNewSession:
+		r.suspendedIn.Store(0)
 		r.paused.Store(true)
 		for _, j := range r.snapshot() {
 			j.fenceAll("registry session replaced", false)

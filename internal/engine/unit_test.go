@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"context"
+	"errors"
 	"os"
 	"strconv"
 	"testing"
@@ -46,5 +48,57 @@ func TestPrevFire(t *testing.T) {
 	daily, _ := quartz.Parse("0 0 3 * * ?", "UTC")
 	if got, want := prevFire(daily, at(0, 0)), time.Date(2026, 3, 1, 3, 0, 0, 0, time.UTC); !got.Equal(want) {
 		t.Errorf("daily prevFire = %v, want %v", got, want)
+	}
+}
+
+// An item's context ends when asked once the registry's lease lapsed, before anything else has
+// cancelled it, and says so on Done as the Context contract requires.
+func TestLeaseContextEndsWhenTheRegistryWentSilent(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var lapsed, fenced bool
+	lc := &leaseCtx{Context: ctx, lapsed: func() bool { return lapsed }, fence: func() { fenced = true; cancel() }}
+	if err := lc.Err(); err != nil || fenced {
+		t.Fatalf("Err() = %v, fenced %v; want nil while the lease holds", err, fenced)
+	}
+	lapsed = true
+	if err := lc.Err(); !errors.Is(err, context.Canceled) || !fenced {
+		t.Fatalf("Err() = %v, fenced %v; want context.Canceled and the item fenced", err, fenced)
+	}
+	select {
+	case <-lc.Done():
+	default:
+		t.Fatal("Err reported the end but Done is open")
+	}
+}
+
+// The queued failover item's data: the interrupted fire, the make-up after a comma, either may
+// be missing; the bare number earlier versions wrote is the interrupted fire.
+func TestQueuedRunData(t *testing.T) {
+	f, m := time.UnixMilli(1_800_000_000_000), time.UnixMilli(1_800_000_005_000)
+	for _, tc := range []struct {
+		q    queuedRun
+		data string
+	}{
+		{queuedRun{fire: f}, "1800000000000"},
+		{queuedRun{fire: f, makeUp: m}, "1800000000000,1800000005000"},
+		{queuedRun{makeUp: m}, ",1800000005000"},
+		{queuedRun{}, ""},
+	} {
+		if got := tc.q.String(); got != tc.data {
+			t.Errorf("%+v.String() = %q, want %q", tc.q, got, tc.data)
+		}
+		if got := parseQueuedRun(tc.data); !got.fire.Equal(tc.q.fire) || !got.makeUp.Equal(tc.q.makeUp) {
+			t.Errorf("parseQueuedRun(%q) = %+v, want %+v", tc.data, got, tc.q)
+		}
+	}
+	if got := parseQueuedRun("garbage,12x"); !got.fire.IsZero() || !got.makeUp.IsZero() {
+		t.Errorf("parseQueuedRun(garbage) = %+v, want nothing", got)
+	}
+	if rest, ok := (queuedRun{fire: f, makeUp: m}).rest(); !ok || !rest.fire.IsZero() || !rest.makeUp.Equal(m) {
+		t.Errorf("rest of an interrupted fire and a make-up = %+v, %v; want the make-up alone", rest, ok)
+	}
+	if _, ok := (queuedRun{makeUp: m}).rest(); ok {
+		t.Error("a make-up alone leaves something after it")
 	}
 }
