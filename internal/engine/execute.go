@@ -51,8 +51,19 @@ func (j *Job) fire(kind runKind, fireTime time.Time) {
 		}
 	}
 	for !j.rt.paused.Load() && !j.isShutdown() {
-		if owed, ok := j.settleDebt(); ok {
-			if err := j.runOnce(owed); err != nil {
+		if owed := j.settleDebt(); len(owed) > 0 {
+			for _, fire := range owed {
+				if err := j.runOnce(fire); err != nil {
+					j.stopped(err)
+					return
+				}
+			}
+			continue
+		}
+		if missed, ok := j.takeMisfired(); ok {
+			// Flagged while a run that ended with no items (waiting for a resharding, say) was in
+			// progress: its own compensation did not happen.
+			if err := j.runOnce(missed); err != nil {
 				j.stopped(err)
 				return
 			}

@@ -124,8 +124,9 @@ func (j *Job) missedFire(i int, seen time.Time) time.Time {
 // debt is what a suspension left this instance to do when its session comes back: the latest
 // fire it could not serve (skipped or fenced) and the failover claims whose runs were fenced.
 type debt struct {
-	session int64 // the registry session it is owed in; another session owes nothing
-	fire    time.Time
+	session int64     // the registry session it is owed in; another session owes nothing
+	fire    time.Time // the latest fire owed
+	earlier time.Time // the latest fire owed before fire; zero when none
 	claims  []claim
 }
 
@@ -134,8 +135,14 @@ func (j *Job) owe(session int64, fire time.Time) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	j.owedIn(session)
-	if fire.After(j.debt.fire) {
-		j.debt.fire = fire
+	switch d := &j.debt; {
+	case fire.After(d.fire):
+		if !d.fire.IsZero() {
+			d.earlier = d.fire
+		}
+		d.fire = fire
+	case fire.Before(d.fire) && fire.After(d.earlier):
+		d.earlier = fire
 	}
 }
 
@@ -161,18 +168,22 @@ func (j *Job) inDebt() bool {
 }
 
 // settleDebt, once the session is usable again, queues the fenced claims again (their failover
-// and failovering nodes still name us: nobody else would run them) and returns the owed fire to
-// run now; ok is false when nothing is owed in the current session.
-func (j *Job) settleDebt() (fire time.Time, ok bool) {
+// and failovering nodes still name us: nobody else would run them) and returns the owed fires to
+// run now, oldest first: the latest owed fire, which coalesces those before it; but when that
+// one is the schedule's current fire, the one before it is made up first, so that the run of
+// the current fire is not taken for the make-up of the earlier ones. Nothing is returned when
+// nothing is owed in the current session.
+func (j *Job) settleDebt() []time.Time {
 	j.mu.Lock()
 	d := j.debt
 	j.debt = debt{}
+	sched := j.sched
 	j.mu.Unlock()
 	if d.fire.IsZero() && len(d.claims) == 0 {
-		return time.Time{}, false
+		return nil
 	}
 	if d.session != j.rt.center.SessionID() {
-		return time.Time{}, false // the session was lost: the peers made its fires up
+		return nil // the session was lost: the peers made its fires up
 	}
 	c := j.rt.center
 	for _, cl := range d.claims {
@@ -187,10 +198,14 @@ func (j *Job) settleDebt() (fire time.Time, ok bool) {
 		j.log.Info("make-up: failover items fenced by a suspension queued again", "items", len(d.claims))
 	}
 	if d.fire.IsZero() {
-		return time.Time{}, false
+		return nil
 	}
-	j.log.Info("make-up: running the fires a suspension cost", "fireTime", d.fire)
-	return d.fire, true
+	fires := []time.Time{d.fire}
+	if !d.earlier.IsZero() && sched != nil && d.fire.Equal(prevFire(sched, time.Now())) {
+		fires = []time.Time{d.earlier, d.fire}
+	}
+	j.log.Info("make-up: running the fires a suspension cost", "fireTimes", fires)
+	return fires
 }
 
 // lastStarted is the fire last started on item i, as sharding/{i} records it (zero: unknown).

@@ -69,3 +69,16 @@ func (j *Job) takeMisfire(items []int) (time.Time, bool) {
 	}
 	return missed, !missed.IsZero()
 }
+
+// takeMisfired takes a misfired fire flagged in the current session and not yet compensated,
+// leaving the misfire nodes to the run it starts.
+func (j *Job) takeMisfired() (time.Time, bool) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	missed := j.misfired
+	if missed.IsZero() || j.misfiredSession != j.rt.center.SessionID() || !j.cfg.Misfire {
+		return time.Time{}, false
+	}
+	j.misfired = time.Time{}
+	return missed, true
+}
