@@ -5,6 +5,9 @@
 package main
 
 import (
+	"log/slog"
+	"os"
+
 	"go.uber.org/fx"
 
 	"github.com/elasticjob-go/elasticjob/autoconfig"
@@ -12,5 +15,8 @@ import (
 )
 
 func main() {
+	if os.Getenv("CHAOS_DEBUG") != "" {
+		slog.SetLogLoggerLevel(slog.LevelDebug) // the engine's debug lines, to trace an anomaly
+	}
 	fx.New(autoconfig.Module, jobs.Module, fx.NopLogger).Run()
 }

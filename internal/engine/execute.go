@@ -113,11 +113,17 @@ func (j *Job) end() {
 // returns the error that stopped the run, when the error handler stopped it.
 func (j *Job) runOnce(fireTime time.Time) error {
 	cfg := j.config()
+	session := j.rt.center.SessionID()
 	if err := j.checkClock(cfg); err != nil {
 		return err
 	}
 	assignment := j.shardIfNecessary()
 	if j.isShutdown() || j.rt.paused.Load() {
+		return nil
+	}
+	if j.rt.center.SessionID() != session {
+		// The session this fire began in was lost while it waited (a process paused past its
+		// session timeout wakes up with this fire): the survivors made it up.
 		return nil
 	}
 	cfg = j.config()
@@ -147,6 +153,7 @@ func (j *Job) runOnce(fireTime time.Time) error {
 	if !ok {
 		return nil
 	}
+	j.log.Debug("run", "fireTime", fireTime, "items", items, "served", served, "gaps", gaps)
 	all := j.runContexts(cfg, scs, fireTime)
 	if err := j.before(all); err != nil {
 		return err
@@ -401,22 +408,28 @@ func (j *Job) runItems(cfg jobapi.JobConfiguration, scs []jobapi.ShardingContext
 		j.fenceAll("registry session suspended before the run started", false)
 	}
 	fenced := map[int]fence{}
+	// over marks item k over as soon as it returns: fencing cannot reach it any more, even while
+	// the clearing of earlier items waits for the registry.
+	over := func(k int) {
+		j.mu.Lock()
+		defer j.mu.Unlock()
+		acts[k].cancel()
+		if j.active[scs[k].ShardingItem] == acts[k] {
+			delete(j.active, scs[k].ShardingItem)
+		}
+		if acts[k].fenced {
+			fenced[scs[k].ShardingItem] = fence{owed: acts[k].owed}
+		}
+	}
 	done := make(chan int, len(scs)) // indexes of scs whose item is over
 	cleared := make(chan struct{})
 	go func() {
 		defer close(cleared)
-		j.clearAsCompleted(scs, done, func(k int) bool {
-			// Over: fencing cannot reach it any more. A fenced item is not cleared here.
+		j.clearAsCompleted(scs, done, func(k int) bool { // a fenced item is not cleared here
 			j.mu.Lock()
 			defer j.mu.Unlock()
-			acts[k].cancel()
-			if j.active[scs[k].ShardingItem] == acts[k] {
-				delete(j.active, scs[k].ShardingItem)
-			}
-			if acts[k].fenced {
-				fenced[scs[k].ShardingItem] = fence{owed: acts[k].owed}
-			}
-			return !acts[k].fenced
+			_, f := fenced[scs[k].ShardingItem]
+			return !f
 		}, marked, fo)
 	}()
 	sem := make(chan struct{}, poolSize(cfg))
@@ -429,6 +442,7 @@ func (j *Job) runItems(cfg jobapi.JobConfiguration, scs []jobapi.ShardingContext
 		select {
 		case <-stopped:
 			<-sem
+			over(k)
 			done <- k // never started: its running node goes all the same
 			continue
 		default:
@@ -440,6 +454,7 @@ func (j *Job) runItems(cfg jobapi.JobConfiguration, scs []jobapi.ShardingContext
 			if err := j.runItem(acts[k].ctx, sc); err != nil {
 				stopOnce.Do(func() { stop = err; close(stopped) })
 			}
+			over(k)
 			done <- k
 		}()
 	}
@@ -460,12 +475,12 @@ type fence struct {
 const clearGrace = time.Millisecond
 
 // clearAsCompleted deletes the state of the items of done as they complete, those completing
-// within clearGrace of each other in one transaction: a run of instant items costs one. over
-// marks an item over and says whether it is to be cleared (not fenced).
-func (j *Job) clearAsCompleted(scs []jobapi.ShardingContext, done <-chan int, over func(k int) bool, marked bool, fo *claim) {
+// within clearGrace of each other in one transaction: a run of instant items costs one. clears
+// says whether an item that is over is to be cleared (it was not fenced).
+func (j *Job) clearAsCompleted(scs []jobapi.ShardingContext, done <-chan int, clears func(k int) bool, marked bool, fo *claim) {
 	var batch []int
 	take := func(k int) {
-		if over(k) {
+		if clears(k) {
 			batch = append(batch, scs[k].ShardingItem)
 		}
 	}

@@ -65,6 +65,7 @@ type Job struct {
 	misfired          time.Time           // latest fire skipped because a run was in progress
 	misfiredSession   int64               // the registry session misfired was flagged in
 	lastItems         []int               // the items of the previous run (see handOver)
+	lastItemsSession  int64               // the registry session of that run
 	active            map[int]*activeItem // items of the run in progress
 	queuedFire        map[int]queuedRun   // data seen on queued failover items
 	debt              debt                // what a suspension left to do (see makeup.go)

@@ -174,6 +174,9 @@ func (j *Job) inDebt() bool {
 // the current fire is not taken for the make-up of the earlier ones. Nothing is returned when
 // nothing is owed in the current session.
 func (j *Job) settleDebt() []time.Time {
+	if missed, ok := j.takeMisfired(); ok {
+		j.owe(j.rt.center.SessionID(), missed) // a misfire of this session is owed all the same
+	}
 	j.mu.Lock()
 	d := j.debt
 	j.debt = debt{}
@@ -229,14 +232,19 @@ func (j *Job) servedSince(i int, fire time.Time) bool {
 // those whose last recorded fire is older than the fire before fireTime have a gap, the latest
 // missed fire, to make up first. The registry is read only for such items.
 func (j *Job) handOver(cfg jobapi.JobConfiguration, items []int, fireTime time.Time) (served map[int]bool, gaps map[int]time.Time) {
+	session := j.rt.center.SessionID()
 	j.mu.Lock()
 	prev := j.lastItems
-	j.lastItems = slices.Clone(items)
+	if j.lastItemsSession != session {
+		prev = nil // a new session: whatever this instance had may have been failed over since
+	}
+	j.lastItems, j.lastItemsSession = slices.Clone(items), session
 	sched := j.sched
 	j.mu.Unlock()
 	if !makesUp(cfg) || fireTime.IsZero() || sched == nil {
 		return nil, nil
 	}
+	queued := j.numeric(nodepath.FailoverItems(j.name), j.cache.Children(nodepath.FailoverItems(j.name)))
 	for _, i := range items {
 		if slices.Contains(prev, i) {
 			continue
@@ -251,6 +259,9 @@ func (j *Job) handOver(cfg jobapi.JobConfiguration, items []int, fireTime time.T
 			}
 			served[i] = true
 			continue
+		}
+		if slices.Contains(queued, i) {
+			continue // a failover of the previous owner is queued: its make-up serves the gap
 		}
 		if m := prevFire(sched, fireTime.Add(-time.Millisecond)); m.After(last) {
 			if gaps == nil {

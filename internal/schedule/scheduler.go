@@ -68,15 +68,23 @@ func (s *Scheduler) Stop(ctx context.Context) error {
 	}
 }
 
-// firing wraps a schedule and remembers the last two times it returned. robfig asks for the
-// next time right around the moment it starts a fire, so of those two, the latest one not after
-// now is the fire being served.
+// firing wraps a schedule and remembers the last two times it returned, to tell the fire a run
+// serves: the latest time of the schedule not after the moment the run starts. robfig asks for
+// the next time right around the moment it starts a fire, so one of those two is usually it; but
+// when the process was stopped (SIGSTOP, a suspended VM), robfig wakes up with the time its timer
+// was due, serves that stale time and then the next, late: the fire served is then found by
+// stepping through the schedule up to now, so that a run never serves a fire older than the
+// current one (the fires between are missed, as robfig coalesces them).
 type firing struct {
 	inner cron.Schedule
 
 	mu   sync.Mutex
 	last [2]time.Time // last[1] is the most recent
 }
+
+// maxCatchUp bounds the steps through the schedule after a stop: a stop longer than that many
+// periods serves the fire reached.
+const maxCatchUp = 100_000
 
 func (f *firing) Next(t time.Time) time.Time {
 	n := f.inner.Next(t)
@@ -88,14 +96,25 @@ func (f *firing) Next(t time.Time) time.Time {
 
 func (f *firing) fireTime(now time.Time) time.Time {
 	f.mu.Lock()
-	defer f.mu.Unlock()
-	if !f.last[1].IsZero() && !f.last[1].After(now) {
-		return f.last[1]
+	last := f.last
+	f.mu.Unlock()
+	var t time.Time
+	switch {
+	case !last[1].IsZero() && !last[1].After(now):
+		t = last[1]
+	case !last[0].IsZero() && !last[0].After(now):
+		t = last[0]
+	default:
+		return now
 	}
-	if !f.last[0].IsZero() && !f.last[0].After(now) {
-		return f.last[0]
+	for range maxCatchUp {
+		n := f.inner.Next(t)
+		if n.IsZero() || n.After(now) {
+			break
+		}
+		t = n
 	}
-	return now
+	return t
 }
 
 // cronLogger sends robfig's log to slog: its chatty Info at debug level, errors (recovered
