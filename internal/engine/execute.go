@@ -60,15 +60,7 @@ func (j *Job) fire(kind runKind, fireTime time.Time) {
 			}
 			continue
 		}
-		if missed, ok := j.takeMisfired(); ok {
-			// Flagged while a run that ended with no items (waiting for a resharding, say) was in
-			// progress: its own compensation did not happen.
-			if err := j.runOnce(missed); err != nil {
-				j.stopped(err)
-				return
-			}
-			continue
-		}
+
 		if !j.config().Failover {
 			return
 		}
@@ -169,17 +161,20 @@ func (j *Job) runOnce(fireTime time.Time) error {
 			return err
 		}
 		for ran && cfg.Misfire && !j.isShutdown() && !j.exists(nodepath.ShardingNecessary(j.name)) {
-			missed, ok := j.takeMisfire(items)
-			if !ok {
+			fires := j.takeMisfire(items)
+			if len(fires) == 0 {
 				break
 			}
-			for k := range scs {
-				if !missed.IsZero() {
-					scs[k].FireTime = missed
+			for _, fire := range fires {
+				for k := range scs {
+					scs[k].FireTime = fire
 				}
-			}
-			if ran, err = j.execute(cfg, scs, nil); err != nil {
-				return err
+				if ran, err = j.execute(cfg, scs, nil); err != nil {
+					return err
+				}
+				if !ran {
+					break
+				}
 			}
 			cfg = j.config()
 		}
@@ -313,11 +308,12 @@ func (j *Job) execute(cfg jobapi.JobConfiguration, scs []jobapi.ShardingContext,
 					// The registry is unreachable: this fire, and any flagged as misfired
 					// meanwhile, are owed to the session, made up if it comes back.
 					j.owe(session, scs[0].FireTime)
-					j.mu.Lock()
-					missed := j.misfired
-					j.misfired = time.Time{}
-					j.mu.Unlock()
-					j.owe(session, missed)
+					if fires := j.takeMisfired(); !fires.none() {
+						j.owe(session, fires.latest)
+						if !fires.earlier.IsZero() {
+							j.owe(session, fires.earlier)
+						}
+					}
 				}
 			}
 			return false, nil

@@ -62,7 +62,7 @@ type Job struct {
 	hasEntry          bool
 	shutdown          bool
 	running           bool                // one run at a time per job per instance
-	misfired          time.Time           // latest fire skipped because a run was in progress
+	misfired          missed              // fires skipped because a run was in progress
 	misfiredSession   int64               // the registry session misfired was flagged in
 	lastItems         []int               // the items of the previous run (see handOver)
 	lastItemsSession  int64               // the registry session of that run

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"github.com/robfig/cron/v3"
 	"maps"
 	"slices"
 	"strconv"
@@ -121,12 +122,44 @@ func (j *Job) missedFire(i int, seen time.Time) time.Time {
 	return time.Time{}
 }
 
-// debt is what a suspension left this instance to do when its session comes back: the latest
-// fire it could not serve (skipped or fenced) and the failover claims whose runs were fenced.
+// missed is fires that could not be served, coalesced: the latest, and the latest before it.
+type missed struct {
+	latest, earlier time.Time
+}
+
+func (m *missed) add(t time.Time) {
+	switch {
+	case t.After(m.latest):
+		if !m.latest.IsZero() {
+			m.earlier = m.latest
+		}
+		m.latest = t
+	case t.Before(m.latest) && t.After(m.earlier):
+		m.earlier = t
+	}
+}
+
+func (m missed) none() bool { return m.latest.IsZero() }
+
+// runs are the fires to run for them, oldest first: the latest, which coalesces the others; but
+// when the latest is the schedule's current fire (at now) and others were missed before it, the
+// one before it first, so that the run of the current fire is not taken for the make-up of the
+// earlier ones.
+func (m missed) runs(sched cron.Schedule, now time.Time) []time.Time {
+	if m.none() {
+		return nil
+	}
+	if !m.earlier.IsZero() && sched != nil && m.latest.Equal(prevFire(sched, now)) {
+		return []time.Time{m.earlier, m.latest}
+	}
+	return []time.Time{m.latest}
+}
+
+// debt is what a suspension left this instance to do when its session comes back: the fires it
+// could not serve (skipped or fenced) and the failover claims whose runs were fenced.
 type debt struct {
-	session int64     // the registry session it is owed in; another session owes nothing
-	fire    time.Time // the latest fire owed
-	earlier time.Time // the latest fire owed before fire; zero when none
+	session int64 // the registry session it is owed in; another session owes nothing
+	fires   missed
 	claims  []claim
 }
 
@@ -135,15 +168,7 @@ func (j *Job) owe(session int64, fire time.Time) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	j.owedIn(session)
-	switch d := &j.debt; {
-	case fire.After(d.fire):
-		if !d.fire.IsZero() {
-			d.earlier = d.fire
-		}
-		d.fire = fire
-	case fire.Before(d.fire) && fire.After(d.earlier):
-		d.earlier = fire
-	}
+	j.debt.fires.add(fire)
 }
 
 // oweClaim records a failover claim whose run the suspension of session fenced.
@@ -164,25 +189,27 @@ func (j *Job) owedIn(session int64) {
 func (j *Job) inDebt() bool {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	return !j.debt.fire.IsZero() || len(j.debt.claims) > 0
+	return !j.debt.fires.none() || len(j.debt.claims) > 0
 }
 
 // settleDebt, once the session is usable again, queues the fenced claims again (their failover
 // and failovering nodes still name us: nobody else would run them) and returns the owed fires to
-// run now, oldest first: the latest owed fire, which coalesces those before it; but when that
-// one is the schedule's current fire, the one before it is made up first, so that the run of
-// the current fire is not taken for the make-up of the earlier ones. Nothing is returned when
-// nothing is owed in the current session.
+// run now, oldest first (see missed.runs). Nothing is returned when nothing is owed in the
+// current session.
 func (j *Job) settleDebt() []time.Time {
-	if missed, ok := j.takeMisfired(); ok {
-		j.owe(j.rt.center.SessionID(), missed) // a misfire of this session is owed all the same
+	if fires := j.takeMisfired(); !fires.none() {
+		// A misfire of this session is owed all the same.
+		j.owe(j.rt.center.SessionID(), fires.latest)
+		if !fires.earlier.IsZero() {
+			j.owe(j.rt.center.SessionID(), fires.earlier)
+		}
 	}
 	j.mu.Lock()
 	d := j.debt
 	j.debt = debt{}
 	sched := j.sched
 	j.mu.Unlock()
-	if d.fire.IsZero() && len(d.claims) == 0 {
+	if d.fires.none() && len(d.claims) == 0 {
 		return nil
 	}
 	if d.session != j.rt.center.SessionID() {
@@ -200,12 +227,9 @@ func (j *Job) settleDebt() []time.Time {
 	if len(d.claims) > 0 {
 		j.log.Info("make-up: failover items fenced by a suspension queued again", "items", len(d.claims))
 	}
-	if d.fire.IsZero() {
+	fires := d.fires.runs(sched, time.Now())
+	if len(fires) == 0 {
 		return nil
-	}
-	fires := []time.Time{d.fire}
-	if !d.earlier.IsZero() && sched != nil && d.fire.Equal(prevFire(sched, time.Now())) {
-		fires = []time.Time{d.earlier, d.fire}
 	}
 	j.log.Info("make-up: running the fires a suspension cost", "fireTimes", fires)
 	return fires

@@ -24,11 +24,9 @@ func (j *Job) setMisfire(items []int, fireTime time.Time) {
 	session := j.rt.center.SessionID()
 	j.mu.Lock()
 	if j.misfiredSession != session {
-		j.misfired, j.misfiredSession = time.Time{}, session
+		j.misfired, j.misfiredSession = missed{}, session
 	}
-	if fireTime.After(j.misfired) {
-		j.misfired = fireTime
-	}
+	j.misfired.add(fireTime)
 	j.mu.Unlock()
 	for _, i := range items {
 		if j.exists(nodepath.ItemMisfire(j.name, i)) {
@@ -42,43 +40,40 @@ func (j *Job) setMisfire(items []int, fireTime time.Time) {
 }
 
 // takeMisfire deletes the misfire nodes of items (those flagged here or seen in the cache) and
-// returns the fire time to compensate; ok is false when none is flagged here. A node flagged by
-// an earlier owner of the item (which then crashed or left) is only deleted: which fire it
-// missed is unknown, and the make-up of that owner's fires (makeup.go) serves them.
-func (j *Job) takeMisfire(items []int) (time.Time, bool) {
-	j.mu.Lock()
-	missed := j.misfired
-	if j.misfiredSession != j.rt.center.SessionID() {
-		missed = time.Time{} // flagged in a lost session: the survivors made its fires up
-	}
-	j.misfired = time.Time{}
-	j.mu.Unlock()
+// returns the fires to compensate, oldest first (see missed.runs); none when none is flagged
+// here. A node flagged by an earlier owner of the item (which then crashed or left) is only
+// deleted: which fire it missed is unknown, and the make-up of that owner's fires (makeup.go)
+// serves them.
+func (j *Job) takeMisfire(items []int) []time.Time {
+	fires := j.takeMisfired()
 	var ops []reg.Op
 	for _, i := range items {
-		if !missed.IsZero() || j.exists(nodepath.ItemMisfire(j.name, i)) {
+		if !fires.none() || j.exists(nodepath.ItemMisfire(j.name, i)) {
 			ops = append(ops, reg.Op{Kind: reg.OpDelete, Path: nodepath.ItemMisfire(j.name, i)})
 		}
 	}
-	if len(ops) == 0 {
-		return time.Time{}, false
-	}
-	if err := j.rt.center.Txn(ops...); err != nil {
-		for _, op := range ops {
-			j.removeLogged(op.Path)
+	if len(ops) > 0 {
+		if err := j.rt.center.Txn(ops...); err != nil {
+			for _, op := range ops {
+				j.removeLogged(op.Path)
+			}
 		}
 	}
-	return missed, !missed.IsZero()
+	j.mu.Lock()
+	sched := j.sched
+	j.mu.Unlock()
+	return fires.runs(sched, time.Now())
 }
 
-// takeMisfired takes a misfired fire flagged in the current session and not yet compensated,
-// leaving the misfire nodes to the run it starts.
-func (j *Job) takeMisfired() (time.Time, bool) {
+// takeMisfired takes the fires flagged misfired in the current session and not yet compensated,
+// leaving the misfire nodes to the run that serves them.
+func (j *Job) takeMisfired() missed {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	missed := j.misfired
-	if missed.IsZero() || j.misfiredSession != j.rt.center.SessionID() || !j.cfg.Misfire {
-		return time.Time{}, false
+	fires := j.misfired
+	j.misfired = missed{}
+	if j.misfiredSession != j.rt.center.SessionID() || !j.cfg.Misfire {
+		return missed{} // flagged in a lost session: the survivors made its fires up
 	}
-	j.misfired = time.Time{}
-	return missed, true
+	return fires
 }
