@@ -9,6 +9,7 @@ import (
 	"os"
 
 	"go.uber.org/fx"
+	"go.uber.org/fx/fxevent"
 
 	"github.com/elasticjob-go/elasticjob/autoconfig"
 	"github.com/elasticjob-go/elasticjob/chaos/service/jobs"
@@ -18,5 +19,9 @@ func main() {
 	if os.Getenv("CHAOS_DEBUG") != "" {
 		slog.SetLogLoggerLevel(slog.LevelDebug) // the engine's debug lines, to trace an anomaly
 	}
-	fx.New(autoconfig.Module, jobs.Module, fx.NopLogger).Run()
+	// fx reports only its errors (a start-up that failed, say), on the service's log.
+	errorsOnly := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
+	fx.New(autoconfig.Module, jobs.Module,
+		fx.WithLogger(func() fxevent.Logger { return &fxevent.SlogLogger{Logger: errorsOnly} }),
+	).Run()
 }
