@@ -51,7 +51,13 @@ func (j *Job) onEvent(ev reg.Event) {
 		if !ok {
 			return
 		}
-		if parts[2] == "instance" && ev.Type != reg.EventDeleted && ev.Data != j.rt.id {
+		if parts[2] != "instance" {
+			return
+		}
+		j.mu.Lock()
+		j.ownersChanged++
+		j.mu.Unlock()
+		if ev.Type != reg.EventDeleted && ev.Data != j.rt.id {
 			j.fenceIfNormal(item, "item "+parts[1]+" now belongs to "+ev.Data)
 		}
 	}

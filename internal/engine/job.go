@@ -66,6 +66,8 @@ type Job struct {
 	misfiredSession   int64               // the registry session misfired was flagged in
 	lastItems         []int               // the items of the previous run (see handOver)
 	lastItemsSession  int64               // the registry session of that run
+	lastItemsOwners   int64               // ownersChanged at that run
+	ownersChanged     int64               // counts the changes of sharding/{i}/instance seen
 	active            map[int]*activeItem // items of the run in progress
 	queuedFire        map[int]queuedRun   // data seen on queued failover items
 	debt              debt                // what a suspension left to do (see makeup.go)

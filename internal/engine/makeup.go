@@ -251,7 +251,7 @@ func (j *Job) servedSince(i int, fire time.Time) bool {
 }
 
 // handOver looks at the items this run has that the instance's previous run did not (items
-// that changed hands; all of them at the first run): those on which fireTime has already been
+// that changed hands; all of them at the first run, and after a resharding): those on which fireTime has already been
 // started (another instance ran it under the assignment before a resharding) are served, and
 // those whose last recorded fire is older than the fire before fireTime have a gap, the latest
 // missed fire, to make up first. The registry is read only for such items.
@@ -259,10 +259,13 @@ func (j *Job) handOver(cfg jobapi.JobConfiguration, items []int, fireTime time.T
 	session := j.rt.center.SessionID()
 	j.mu.Lock()
 	prev := j.lastItems
-	if j.lastItemsSession != session {
-		prev = nil // a new session: whatever this instance had may have been failed over since
+	if j.lastItemsSession != session || j.lastItemsOwners != j.ownersChanged {
+		// A new session (whatever this instance had may have been failed over since) or a
+		// resharding since the last run (an interim assignment may have given the items to
+		// others for a fire): every item is checked.
+		prev = nil
 	}
-	j.lastItems, j.lastItemsSession = slices.Clone(items), session
+	j.lastItems, j.lastItemsSession, j.lastItemsOwners = slices.Clone(items), session, j.ownersChanged
 	sched := j.sched
 	j.mu.Unlock()
 	if !makesUp(cfg) || fireTime.IsZero() || sched == nil {
