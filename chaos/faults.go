@@ -106,7 +106,7 @@ func (in *injector) instanceFault(f *Fault) error {
 	}
 	f.End = time.Now()
 	in.log("%s: %s started (pid %s)", f.Kind, in.svc.name(s), in.svc.pid(s))
-	return nil
+	return in.svc.waitRunning(s, 30*time.Second)
 }
 
 func (in *injector) zkKill(f *Fault) error {

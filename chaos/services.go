@@ -1,7 +1,9 @@
 package chaos
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -130,3 +132,31 @@ func (ss *services) name(s int) string { return ss.proc(s).name }
 
 // pid is slot s's current process id, for the fault log.
 func (ss *services) pid(s int) string { return strconv.Itoa(ss.proc(s).cmd.Process.Pid) }
+
+// waitRunning waits until the process in slot s has started an item (it is connected,
+// registered and sharded), so that the next fault does not hit a process still starting: a
+// service that cannot reach ZooKeeper within its connection bound gives up, as ElasticJob does.
+func (ss *services) waitRunning(s int, timeout time.Duration) error {
+	p := ss.proc(s)
+	deadline := time.Now().Add(timeout)
+	for {
+		entries, err := readLedgers([]string{p.ledger})
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		for _, e := range entries {
+			if e.Event == "started" {
+				return nil
+			}
+		}
+		select {
+		case <-p.done:
+			return fmt.Errorf("%s exited during start-up: see %s", p.name, filepath.Join(ss.dir, p.name+".log"))
+		default:
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%s started no item within %v of its start", p.name, timeout)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}

@@ -32,8 +32,13 @@ func (j *Job) shardIfNecessary() map[string][]int {
 		}
 		return j.readOwnItems()
 	}
-	cfg := j.config()
 	c := j.rt.center
+	if ok, err := c.Exists(nodepath.ShardingNecessary(j.name)); err == nil && !ok {
+		// Done already (by this leader at an earlier fire): the cache lags behind its events,
+		// as after a burst of thousands of first fires. Its owners may lag too: ask the registry.
+		return j.readOwnItems()
+	}
+	cfg := j.config()
 	if data, err := c.Get(nodepath.Config(j.name)); err == nil {
 		if fresh, err := unmarshalConfig(data); err == nil && fresh.ShardingTotalCount > 0 {
 			cfg = fresh
