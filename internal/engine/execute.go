@@ -50,17 +50,17 @@ func (j *Job) fire(kind runKind, fireTime time.Time) {
 			return
 		}
 	}
-	for !j.rt.paused.Load() && !j.isShutdown() {
-		if owed := j.settleDebt(); len(owed) > 0 {
-			for _, fire := range owed {
-				if err := j.runOnce(fire); err != nil {
-					j.stopped(err)
-					return
-				}
+	// What a suspension or a misfire left is settled once per fire: when the registry is still
+	// unreachable, the runs owe it again, to the next fire.
+	if !j.rt.paused.Load() {
+		for _, fire := range j.settleDebt() {
+			if err := j.runOnce(fire); err != nil {
+				j.stopped(err)
+				return
 			}
-			continue
 		}
-
+	}
+	for !j.rt.paused.Load() && !j.isShutdown() {
 		if !j.config().Failover {
 			return
 		}
