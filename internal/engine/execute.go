@@ -160,8 +160,18 @@ func (j *Job) runOnce(fireTime time.Time) error {
 		if err != nil {
 			return err
 		}
+		// Fires this run has served already, as its own or as a gap's make-up: a misfire flagged
+		// for one of them meanwhile is not run twice.
+		var madeUp time.Time
+		for _, g := range gaps {
+			if g.After(madeUp) {
+				madeUp = g
+			}
+		}
 		for ran && cfg.Misfire && !j.isShutdown() && !j.exists(nodepath.ShardingNecessary(j.name)) {
-			fires := j.takeMisfire(items)
+			fires := slices.DeleteFunc(j.takeMisfire(items), func(f time.Time) bool {
+				return f.Equal(fireTime) || !f.After(madeUp)
+			})
 			if len(fires) == 0 {
 				break
 			}
