@@ -400,7 +400,8 @@ func (j *Job) runItems(cfg jobapi.JobConfiguration, scs []jobapi.ShardingContext
 	for k, sc := range scs {
 		ctx, cancel := context.WithCancel(runCtx)
 		a := &activeItem{cancel: cancel, failover: fo != nil}
-		a.ctx = &leaseCtx{Context: ctx, lapsed: j.rt.leaseLapsed, fence: func() {
+		start := time.Now()
+		a.ctx = &leaseCtx{Context: ctx, lapsed: func() bool { return j.rt.leaseLapsed(start) }, fence: func() {
 			j.mu.Lock()
 			defer j.mu.Unlock()
 			j.fenceLocked(sc.ShardingItem, a, "nothing heard from the registry for two thirds of the session timeout (was this process paused?)", true)

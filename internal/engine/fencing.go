@@ -44,7 +44,7 @@ func (j *Job) fenceIfNormal(item int, why string) {
 }
 
 // leaseCtx is an item's context that also ends, when asked, once this instance has heard nothing
-// from the registry for two thirds of the session timeout. After a pause of the whole process
+// from the registry for two thirds of the session timeout, or was frozen that long. After a pause of the whole process
 // (a long GC, SIGSTOP) the session may be gone and a survivor already running the item: a job
 // that checks ctx.Err() before committing its work must see the end at once, before the engine
 // has woken up and noticed. The survivors start no sooner than the whole session timeout after
@@ -65,9 +65,13 @@ func (c *leaseCtx) Err() error {
 	return c.Context.Err()
 }
 
-// leaseLapsed says whether the registry has been silent for two thirds of the session timeout
-// (go-zookeeper's own receive timeout); never on the embedded registry.
-func (r *Runtime) leaseLapsed() bool {
+// leaseLapsed says whether, for an item started at start, the registry has been silent for two
+// thirds of the session timeout (go-zookeeper's own receive timeout; never on the embedded
+// registry), or the process was frozen that long since start.
+func (r *Runtime) leaseLapsed(start time.Time) bool {
 	heard := r.center.Heard()
-	return !heard.IsZero() && time.Since(heard) > r.center.SessionTimeout()*2/3
+	if !heard.IsZero() && time.Since(heard) > r.center.SessionTimeout()*2/3 {
+		return true
+	}
+	return r.pauses.pausedSince(start)
 }

@@ -65,7 +65,9 @@ type Options struct {
 type Runtime struct {
 	center *reg.Center
 	// txns groups the running-node transactions of jobs firing together into one multi.
-	txns   *reg.Batcher
+	txns *reg.Batcher
+	// pauses notices a frozen process, for the items' lease (see leaseCtx).
+	pauses *pauseWatch
 	ip, id string
 	parse  schedule.ParseFunc
 	log    *slog.Logger
@@ -123,6 +125,7 @@ func NewRuntime(center *reg.Center, opts Options) (*Runtime, error) {
 		reconcileStop:  make(chan struct{}),
 		reconcileDone:  make(chan struct{}),
 	}
+	r.pauses = newPauseWatch(func() time.Duration { return center.SessionTimeout() * 2 / 3 })
 	r.removeState = center.OnState(r.onState)
 	go r.reconcileLoop()
 	return r, nil
@@ -216,6 +219,7 @@ func (r *Runtime) Close(ctx context.Context) error {
 	r.removeState()
 	close(r.reconcileStop)
 	<-r.reconcileDone
+	r.pauses.close()
 	if err := r.sched.Stop(ctx); err != nil {
 		errs = append(errs, err)
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/elasticjob-go/elasticjob/internal/quartz"
+	"github.com/elasticjob-go/elasticjob/internal/testkit"
 )
 
 func TestIdentityOverrides(t *testing.T) {
@@ -100,5 +101,29 @@ func TestQueuedRunData(t *testing.T) {
 	}
 	if _, ok := (queuedRun{makeUp: m}).rest(); ok {
 		t.Error("a make-up alone leaves something after it")
+	}
+}
+
+// A frozen process is seen by the items started before the pause: at once on waking (the ticker
+// has not run yet), and after the ticker has noticed the late tick; items started after the
+// pause are not affected.
+func TestPauseWatchSeesAFrozenProcess(t *testing.T) {
+	w := newPauseWatch(func() time.Duration { return 300 * time.Millisecond })
+	defer w.close()
+	before := time.Now()
+	if w.pausedSince(before) {
+		t.Fatal("paused before any pause")
+	}
+	// What a SIGSTOP of a second looks like on waking: the last tick is a second old.
+	w.lastTick.Store(int64(time.Since(w.born) - time.Second))
+	if !w.pausedSince(before) {
+		t.Fatal("waking from a 1 s pause: not seen before the ticker ran")
+	}
+	testkit.Eventually(t, 2*time.Second, func() bool { return w.pauseEnd.Load() != 0 }, "the ticker noticed the late tick")
+	if !w.pausedSince(before) {
+		t.Fatal("an item started before the pause does not see it")
+	}
+	if after := time.Now(); w.pausedSince(after) {
+		t.Fatal("an item started after the pause sees it")
 	}
 }
