@@ -100,13 +100,21 @@ func (in *injector) instanceFault(f *Fault) error {
 		}
 		in.log("%s %s: exited", f.Kind, f.Target)
 	}
-	in.gens[s]++
-	if err := in.svc.start(s, in.gens[s]); err != nil {
-		return err
+	// Like a process supervisor, start the service again when it gives up at start-up (it cannot
+	// reach ZooKeeper within its connection bound while the ensemble recovers from a fault).
+	for attempt := 1; ; attempt++ {
+		in.gens[s]++
+		if err := in.svc.start(s, in.gens[s]); err != nil {
+			return err
+		}
+		f.End = time.Now()
+		in.log("%s: %s started (pid %s)", f.Kind, in.svc.name(s), in.svc.pid(s))
+		err := in.svc.waitRunning(s, 30*time.Second)
+		if err == nil || in.svc.alive(s) || attempt == 3 {
+			return err
+		}
+		in.log("%s: %v; starting it again", f.Kind, err)
 	}
-	f.End = time.Now()
-	in.log("%s: %s started (pid %s)", f.Kind, in.svc.name(s), in.svc.pid(s))
-	return in.svc.waitRunning(s, 30*time.Second)
 }
 
 func (in *injector) zkKill(f *Fault) error {
