@@ -318,12 +318,7 @@ func (j *Job) execute(cfg jobapi.JobConfiguration, scs []jobapi.ShardingContext,
 					// The registry is unreachable: this fire, and any flagged as misfired
 					// meanwhile, are owed to the session, made up if it comes back.
 					j.owe(session, scs[0].FireTime)
-					if fires := j.takeMisfired(); !fires.none() {
-						j.owe(session, fires.latest)
-						if !fires.earlier.IsZero() {
-							j.owe(session, fires.earlier)
-						}
-					}
+					j.oweMissed(session, j.takeMisfired())
 				}
 			}
 			return false, nil
@@ -575,7 +570,6 @@ func (j *Job) clear(items []int, marked bool, fo *claim) {
 // by a suspension are owed to the session the run started in (session): its own items run again,
 // a failover claim is queued again, if that session comes back (see makeup.go).
 func (j *Job) afterFenced(scs []jobapi.ShardingContext, fenced map[int]fence, marked bool, fo *claim, session int64) {
-	c := j.rt.center
 	for _, sc := range scs {
 		f, ok := fenced[sc.ShardingItem]
 		if !ok {
@@ -598,9 +592,7 @@ func (j *Job) afterFenced(scs []jobapi.ShardingContext, fenced map[int]fence, ma
 			j.mu.Unlock()
 			continue
 		}
-		if v, err := c.Get(path); err == nil && v == j.rt.id {
-			j.removeLogged(path)
-		}
+		j.removeIfOurs(path)
 	}
 }
 

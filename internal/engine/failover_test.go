@@ -3,7 +3,6 @@ package engine
 import (
 	"context"
 	"errors"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -26,28 +25,14 @@ func TestDroppedSessionFailsOverAndTheInstanceComesBack(t *testing.T) {
 	cfg.Cron = "* * * * * ?"
 	cfg.Failover = true
 	rec := &recorder{}
-	var blocked atomic.Bool
-	blocked.Store(true)
-	started := make(chan jobapi.ShardingContext, 1)
 	bID := InstanceID("10.0.0.2", 200)
-	rec.hold = func(sc jobapi.ShardingContext) time.Duration {
-		if sc.TaskID == "foJob@-@0@-@READY@-@"+bID && blocked.CompareAndSwap(true, false) {
-			started <- sc
-			return time.Minute
-		}
-		return 0
-	}
+	waitHeld := rec.holdFirst(t, func(sc jobapi.ShardingContext) bool { return sc.TaskID == "foJob@-@0@-@READY@-@"+bID })
 	a := cl.start("10.0.0.1", 100)
 	b := cl.startOn(cl.connectTo(proxy.Addr()), "10.0.0.2", 200)
 	a.register(t, cfg, rec).Schedule()
 	b.register(t, cfg, rec).Schedule()
 
-	var interrupted jobapi.ShardingContext
-	select {
-	case interrupted = <-started:
-	case <-time.After(15 * time.Second):
-		t.Fatal("instance B never ran item 0")
-	}
+	interrupted := waitHeld(15*time.Second, "instance B never ran item 0")
 	testkit.Eventually(t, 5*time.Second, func() bool {
 		v, err := a.center.Get("/foJob/sharding/0/running")
 		return err == nil && v == bID

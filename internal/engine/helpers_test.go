@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -161,6 +162,30 @@ func (r *recorder) runner(instanceID string) ItemRunner {
 		r.mu.Unlock()
 		return nil
 	})
+}
+
+// holdFirst makes the first item match accepts work for a minute (or until its ctx ends) and
+// returns the wait for it to start: its context, or the test fails with what after timeout.
+func (r *recorder) holdFirst(t *testing.T, match func(jobapi.ShardingContext) bool) func(timeout time.Duration, what string) jobapi.ShardingContext {
+	var held atomic.Bool
+	started := make(chan jobapi.ShardingContext, 1)
+	r.hold = func(sc jobapi.ShardingContext) time.Duration {
+		if match(sc) && held.CompareAndSwap(false, true) {
+			started <- sc
+			return time.Minute
+		}
+		return 0
+	}
+	return func(timeout time.Duration, what string) jobapi.ShardingContext {
+		t.Helper()
+		select {
+		case sc := <-started:
+			return sc
+		case <-time.After(timeout):
+			t.Fatal(what)
+			return jobapi.ShardingContext{}
+		}
+	}
 }
 
 func (r *recorder) all() []run {

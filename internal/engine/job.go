@@ -110,6 +110,14 @@ func (j *Job) removeLogged(path string) {
 	}
 }
 
+// removeIfOurs deletes the node at path when its data names this instance (someone may have
+// taken it over since).
+func (j *Job) removeIfOurs(path string) {
+	if v, err := j.rt.center.Get(path); err == nil && v == j.rt.id {
+		j.removeLogged(path)
+	}
+}
+
 // warnOnce reports foreign or broken data at path once per distinct data.
 func (j *Job) warnOnce(path, data, msg string, args ...any) {
 	j.mu.Lock()

@@ -108,12 +108,8 @@ func (j *Job) missedFire(i int, seen time.Time) time.Time {
 	if sched == nil {
 		return time.Time{}
 	}
-	data, err := j.rt.center.Get(nodepath.Item(j.name, i))
-	if err != nil {
-		return time.Time{}
-	}
-	last := parseMillis(data)
-	if last.IsZero() {
+	last, err := j.lastStarted(i)
+	if err != nil || last.IsZero() {
 		return time.Time{}
 	}
 	if m := prevFire(sched, seen); m.After(last) {
@@ -171,6 +167,15 @@ func (j *Job) owe(session int64, fire time.Time) {
 	j.debt.fires.add(fire)
 }
 
+// oweMissed records the missed fires m in the debt of session.
+func (j *Job) oweMissed(session int64, m missed) {
+	for _, f := range []time.Time{m.earlier, m.latest} {
+		if !f.IsZero() {
+			j.owe(session, f)
+		}
+	}
+}
+
 // oweClaim records a failover claim whose run the suspension of session fenced.
 func (j *Job) oweClaim(session int64, c claim) {
 	j.mu.Lock()
@@ -197,13 +202,8 @@ func (j *Job) inDebt() bool {
 // run now, oldest first (see missed.runs). Nothing is returned when nothing is owed in the
 // current session.
 func (j *Job) settleDebt() []time.Time {
-	if fires := j.takeMisfired(); !fires.none() {
-		// A misfire of this session is owed all the same.
-		j.owe(j.rt.center.SessionID(), fires.latest)
-		if !fires.earlier.IsZero() {
-			j.owe(j.rt.center.SessionID(), fires.earlier)
-		}
-	}
+	// A misfire of this session is owed all the same.
+	j.oweMissed(j.rt.center.SessionID(), j.takeMisfired())
 	j.mu.Lock()
 	d := j.debt
 	j.debt = debt{}
@@ -215,14 +215,9 @@ func (j *Job) settleDebt() []time.Time {
 	if d.session != j.rt.center.SessionID() {
 		return nil // the session was lost: the peers made its fires up
 	}
-	c := j.rt.center
 	for _, cl := range d.claims {
 		j.queueFailover(cl.item, cl.run)
-		for _, p := range []string{nodepath.ItemFailover(j.name, cl.item), nodepath.ItemFailovering(j.name, cl.item)} {
-			if v, err := c.Get(p); err == nil && v == j.rt.id {
-				j.removeLogged(p)
-			}
-		}
+		j.dropClaim(cl)
 	}
 	if len(d.claims) > 0 {
 		j.log.Info("make-up: failover items fenced by a suspension queued again", "items", len(d.claims))
@@ -271,7 +266,6 @@ func (j *Job) handOver(cfg jobapi.JobConfiguration, items []int, fireTime time.T
 	if !makesUp(cfg) || fireTime.IsZero() || sched == nil {
 		return nil, nil
 	}
-	queued := j.numeric(nodepath.FailoverItems(j.name), j.cache.Children(nodepath.FailoverItems(j.name)))
 	for _, i := range items {
 		if slices.Contains(prev, i) {
 			continue
@@ -287,7 +281,7 @@ func (j *Job) handOver(cfg jobapi.JobConfiguration, items []int, fireTime time.T
 			served[i] = true
 			continue
 		}
-		if slices.Contains(queued, i) {
+		if j.exists(nodepath.FailoverItem(j.name, i)) {
 			continue // a failover of the previous owner is queued: its make-up serves the gap
 		}
 		if m := prevFire(sched, fireTime.Add(-time.Millisecond)); m.After(last) {
@@ -315,9 +309,6 @@ func (j *Job) makeUpGaps(cfg jobapi.JobConfiguration, gaps map[int]time.Time) er
 
 // dropClaim gives up a failover claim without running it.
 func (j *Job) dropClaim(c claim) {
-	for _, p := range []string{nodepath.ItemFailover(j.name, c.item), nodepath.ItemFailovering(j.name, c.item)} {
-		if v, err := j.rt.center.Get(p); err == nil && v == j.rt.id {
-			j.removeLogged(p)
-		}
-	}
+	j.removeIfOurs(nodepath.ItemFailover(j.name, c.item))
+	j.removeIfOurs(nodepath.ItemFailovering(j.name, c.item))
 }

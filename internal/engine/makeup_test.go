@@ -3,7 +3,6 @@ package engine
 import (
 	"context"
 	"errors"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -26,26 +25,12 @@ func TestSuspensionIsMadeUpWhenTheSessionComesBack(t *testing.T) {
 	cfg.Failover = true
 	rec := &recorder{}
 	bID := InstanceID("10.0.0.2", 200)
-	var hold atomic.Bool
-	hold.Store(true)
-	started := make(chan jobapi.ShardingContext, 1)
-	rec.hold = func(sc jobapi.ShardingContext) time.Duration {
-		if sc.TaskID == "owedJob@-@0@-@READY@-@"+bID && hold.CompareAndSwap(true, false) {
-			started <- sc
-			return time.Minute
-		}
-		return 0
-	}
+	waitHeld := rec.holdFirst(t, func(sc jobapi.ShardingContext) bool { return sc.TaskID == "owedJob@-@0@-@READY@-@"+bID })
 	a := cl.start("10.0.0.1", 100)
 	b := cl.startOn(cl.connectTo(proxy.Addr()), "10.0.0.2", 200)
 	a.register(t, cfg, rec).Schedule()
 	b.register(t, cfg, rec).Schedule()
-	var held jobapi.ShardingContext
-	select {
-	case held = <-started:
-	case <-time.After(15 * time.Second):
-		t.Fatal("B never ran item 0")
-	}
+	held := waitHeld(15*time.Second, "B never ran item 0")
 	sessionID := b.center.SessionID()
 
 	proxy.Blackhole()

@@ -207,9 +207,7 @@ func (j *Job) reregister() error {
 func (j *Job) releaseOwnStale(cfg jobapi.JobConfiguration) {
 	c := j.rt.center
 	for _, i := range j.itemsInRegistry() {
-		if v, err := c.Get(nodepath.ItemRunning(j.name, i)); err == nil && v == j.rt.id {
-			j.removeLogged(nodepath.ItemRunning(j.name, i))
-		}
+		j.removeIfOurs(nodepath.ItemRunning(j.name, i))
 		if v, err := c.Get(nodepath.ItemFailovering(j.name, i)); err == nil && v == j.rt.id {
 			if cfg.Failover {
 				j.mu.Lock()

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -24,26 +23,12 @@ func TestSessionExpiryAndShortDisconnectEmbedded(t *testing.T) {
 	cfg.Failover = true
 	rec := &recorder{}
 	bID := InstanceID("10.0.0.2", 200)
-	var hold atomic.Bool
-	hold.Store(true)
-	started := make(chan jobapi.ShardingContext, 1)
-	rec.hold = func(sc jobapi.ShardingContext) time.Duration {
-		if strings.HasSuffix(sc.TaskID, "@-@"+bID) && hold.CompareAndSwap(true, false) {
-			started <- sc
-			return time.Minute
-		}
-		return 0
-	}
+	waitHeld := rec.holdFirst(t, func(sc jobapi.ShardingContext) bool { return strings.HasSuffix(sc.TaskID, "@-@"+bID) })
 	a := cl.start("10.0.0.1", 100)
 	b := cl.start("10.0.0.2", 200)
 	a.register(t, cfg, rec).Schedule()
 	b.register(t, cfg, rec).Schedule()
-	var sc jobapi.ShardingContext
-	select {
-	case sc = <-started:
-	case <-time.After(10 * time.Second):
-		t.Fatal("B never ran its item")
-	}
+	sc := waitHeld(10*time.Second, "B never ran its item")
 	testkit.Eventually(t, 3*time.Second, func() bool { v, _ := a.center.Get("/sessJob/sharding/0/running"); return v == bID }, "B's running node")
 	cl.mem.Expire(b.center.SessionID())
 	waitTakeover(t, rec, sc.ShardingItem, sc.FireTime)
