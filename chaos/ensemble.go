@@ -22,12 +22,20 @@ type ensemble struct {
 	nodes     []string // node directories; node n is nodes[n-1]
 }
 
+// syncLimit is the ensemble's syncLimit in 200 ms ticks: 4 s, longer than a pause-ensemble fault
+// (at most 2 s) and the 3 s session. With the tests' 1 s, every such pause (and a CPU-starved JVM
+// on this 2-core machine) made the leader drop both followers and the ensemble elect again, over
+// and over, so that no new session could be made for tens of seconds. A production ensemble
+// waits 10 s (tickTime 2000, syncLimit 5).
+const syncLimit = "20"
+
 // startEnsemble runs scripts/zookeeper.sh (install, start-ensemble) from the repository root.
 func startEnsemble(root, dir string) (*ensemble, error) {
 	script := filepath.Join(root, "scripts", "zookeeper.sh")
 	for _, args := range [][]string{{"install"}, {"start-ensemble", dir}} {
 		cmd := exec.Command("bash", append([]string{script}, args...)...)
 		cmd.Dir = root
+		cmd.Env = append(os.Environ(), "ZK_SYNC_LIMIT="+syncLimit)
 		if out, err := cmd.CombinedOutput(); err != nil {
 			return nil, fmt.Errorf("zookeeper.sh %s: %v\n%s", strings.Join(args, " "), err, out)
 		}

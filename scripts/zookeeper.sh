@@ -19,6 +19,10 @@ readonly ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 readonly READY_TIMEOUT=${ZK_READY_TIMEOUT:-60} # seconds; a loaded 2-core machine starts JVMs slowly
 readonly HEAP=${ZK_HEAP:-64m} # -Xmx of each server; the benchmarks (make bench) hold 10,000 jobs
 readonly START_ATTEMPTS=3 # a port taken between choice and bind: try new ports
+# An ensemble's syncLimit in ticks of 200 ms: how long a leader and its followers wait for each other
+# before they drop out and elect again. 5 (1 s) lets the tests see a paused leader replaced fast; a
+# harness that pauses the whole ensemble, or starves it of CPU, for longer needs more.
+readonly SYNC_LIMIT=${ZK_SYNC_LIMIT:-5}
 
 die() {
 	echo "zookeeper.sh: $*" >&2
@@ -118,6 +122,7 @@ write_node() {
 	printf '%s\n' "$(command -v java)" -Xms16m "-Xmx$HEAP" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
 		-Djava.net.preferIPv4Stack=true -Dzookeeper.forceSync=no -Dzookeeper.extendedTypesEnabled=true \
 		-Dznode.container.checkIntervalMs=1000 \
+		-Dorg.slf4j.simpleLogger.showDateTime=true -Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS \
 		-cp "$ZK_JAR:$SLF4J_JAR" "$MAIN_CLASS" "$dir/zoo.cfg" >"$dir/cmd"
 }
 
@@ -298,7 +303,7 @@ cmd_start_ensemble() {
 			servers+=("server.$n=127.0.0.1:${ports[1 + 2 * n]}:${ports[2 + 2 * n]}")
 		done
 		for n in 1 2 3; do
-			write_node "$dir/node$n" "${ports[n - 1]}" initLimit=50 syncLimit=5 reconfigEnabled=false "${servers[@]}"
+			write_node "$dir/node$n" "${ports[n - 1]}" initLimit=50 "syncLimit=$SYNC_LIMIT" reconfigEnabled=false "${servers[@]}"
 			echo "$n" >"$dir/node$n/data/myid"
 		done
 		for n in 1 2 3; do launch "$dir/node$n"; done
