@@ -85,9 +85,10 @@ type Handler func(Event)
 
 // Op is one operation of a transaction.
 type Op struct {
-	Kind  OpKind
-	Path  string
-	Value string
+	Kind    OpKind
+	Path    string
+	Value   string
+	Version int32 // OpUpdateVersion only: the data version the node must still have
 }
 
 // OpKind is the kind of an Op.
@@ -99,4 +100,5 @@ const (
 	OpUpdate                            // set data; the node must exist
 	OpDelete                            // delete; the node must exist and have no children
 	OpCheck                             // the node must exist
+	OpUpdateVersion                     // set data if the node's data version is still Version (GetVersion)
 )

@@ -286,6 +286,29 @@ func testTxnAtomicity(t *testing.T, b backend) {
 	if !errors.Is(err, ErrNodeExists) || err.Error() != "reg: /job/sharding/1: zk: node already exists" {
 		t.Fatalf("Txn create of an existing node: %v", err)
 	}
+
+	// Compare-and-set: a write since GetVersion fails the lot.
+	data, version, err := c.GetVersion("/job/sharding/1")
+	if err != nil || data != "a" {
+		t.Fatalf("GetVersion = %q, %v", data, err)
+	}
+	must(t, c.Update("/job/sharding/1", "b"))
+	err = c.Txn(Op{Kind: OpUpdateVersion, Path: "/job/sharding/1", Value: "c", Version: version},
+		Op{Kind: OpUpdate, Path: "/job/sharding/0/instance", Value: "newer"})
+	if !errors.Is(err, ErrBadVersion) || err.Error() != "reg: /job/sharding/1: zk: version conflict" {
+		t.Fatalf("Txn update of a changed version: %v", err)
+	}
+	if got, _ := c.Get("/job/sharding/0/instance"); got != "new" {
+		t.Fatalf("a failed compare-and-set updated another node: %q", got)
+	}
+	_, version, _ = c.GetVersion("/job/sharding/1")
+	must(t, c.Txn(Op{Kind: OpUpdateVersion, Path: "/job/sharding/1", Value: "c", Version: version}))
+	if got, _ := c.Get("/job/sharding/1"); got != "c" {
+		t.Fatalf("Txn compare-and-set: %q", got)
+	}
+	if _, _, err := c.GetVersion("/job/none"); !errors.Is(err, ErrNoNode) || err.Error() != "reg: /job/none: zk: node does not exist" {
+		t.Fatalf("GetVersion of a missing node: %v", err)
+	}
 }
 
 func testNamespaceWithSlash(t *testing.T, b backend) {

@@ -40,6 +40,16 @@ func (c *Center) Get(path string) (string, error) {
 	return string(data), nil
 }
 
+// GetVersion reads a node and its data version, for an OpUpdateVersion that changes it only if
+// nobody has meanwhile.
+func (c *Center) GetVersion(path string) (string, int32, error) {
+	data, stat, err := c.conn.Get(c.abs(path))
+	if err != nil {
+		return "", 0, pathError(path, err)
+	}
+	return string(data), stat.Version, nil
+}
+
 // Ctime reads when a node was created, from the server: for a running node, when the run it
 // marks began (the engine derives a crashed run's fire time from it, off the fire path).
 func (c *Center) Ctime(path string) (time.Time, error) {

@@ -29,6 +29,8 @@ func (c *Center) txn(ops []Op) (failed int, err error) {
 			reqs = append(reqs, &zk.CreateRequest{Path: p, Data: nodeData(op.Value), Acl: c.acl, Flags: zk.FlagEphemeral})
 		case OpUpdate:
 			reqs = append(reqs, &zk.SetDataRequest{Path: p, Data: nodeData(op.Value), Version: -1})
+		case OpUpdateVersion:
+			reqs = append(reqs, &zk.SetDataRequest{Path: p, Data: nodeData(op.Value), Version: op.Version})
 		case OpDelete:
 			reqs = append(reqs, &zk.DeleteRequest{Path: p, Version: -1})
 		case OpCheck:
