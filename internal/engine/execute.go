@@ -116,6 +116,7 @@ func (j *Job) runOnce(fireTime time.Time) error {
 	if j.rt.center.SessionID() != session {
 		// The session this fire began in was lost while it waited (a process paused past its
 		// session timeout wakes up with this fire): the survivors made it up.
+		j.log.Debug("fire dropped: its registry session was lost while it waited", "fireTime", fireTime)
 		return nil
 	}
 	cfg = j.config()
@@ -136,16 +137,12 @@ func (j *Job) runOnce(fireTime time.Time) error {
 	})
 	slices.Sort(items)
 	served, gaps := j.handOver(cfg, items, fireTime)
-	items = slices.DeleteFunc(items, func(i int) bool { return served[i] })
-	fires := make(map[int]time.Time, len(items))
-	for _, i := range items {
-		fires[i] = fireTime
-	}
-	scs, ok := j.contexts(cfg, items, fires)
+	own := slices.DeleteFunc(slices.Clone(items), func(i int) bool { return served[i] })
+	scs, ok := j.contexts(cfg, own, sameFire(own, fireTime))
 	if !ok {
 		return nil
 	}
-	j.log.Debug("run", "fireTime", fireTime, "items", items, "served", served, "gaps", gaps)
+	j.log.Debug("run", "fireTime", fireTime, "items", own, "served", served, "gaps", gaps)
 	all := j.runContexts(cfg, scs, fireTime)
 	if err := j.before(all); err != nil {
 		return err
@@ -155,42 +152,66 @@ func (j *Job) runOnce(fireTime time.Time) error {
 			return err
 		}
 	}
-	if len(items) > 0 {
-		ran, err := j.execute(cfg, scs, nil)
-		if err != nil {
+	ran := true
+	if len(own) > 0 {
+		var err error
+		if ran, err = j.execute(cfg, scs, nil, false); err != nil {
 			return err
 		}
-		// Fires this run has served already, as its own or as a gap's make-up: a misfire flagged
-		// for one of them meanwhile is not run twice.
-		var madeUp time.Time
-		for _, g := range gaps {
-			if g.After(madeUp) {
-				madeUp = g
-			}
-		}
-		for ran && cfg.Misfire && !j.isShutdown() && !j.exists(nodepath.ShardingNecessary(j.name)) {
-			fires := slices.DeleteFunc(j.takeMisfire(items), func(f time.Time) bool {
-				return f.Equal(fireTime) || !f.After(madeUp)
-			})
-			if len(fires) == 0 {
-				break
-			}
-			for _, fire := range fires {
-				for k := range scs {
-					scs[k].FireTime = fire
-				}
-				if ran, err = j.execute(cfg, scs, nil); err != nil {
-					return err
-				}
-				if !ran {
-					break
-				}
-			}
-			cfg = j.config()
+	}
+	if ran && len(items) > 0 {
+		if err := j.compensateMisfires(cfg, items, served, fireTime, gaps); err != nil {
+			return err
 		}
 	}
 	j.after(all)
 	return nil
+}
+
+// compensateMisfires runs the fires flagged misfired while this run went on (§4.4), for all the
+// run's items: also those whose fire another instance served before they changed hands (served),
+// unless it has served the misfired fire too. Fires this run served already, as its own or as a
+// gap's make-up, are not run twice.
+func (j *Job) compensateMisfires(cfg jobapi.JobConfiguration, items []int, served map[int]bool, fireTime time.Time, gaps map[int]time.Time) error {
+	var madeUp time.Time
+	for _, g := range gaps {
+		if g.After(madeUp) {
+			madeUp = g
+		}
+	}
+	for cfg.Misfire && !j.isShutdown() && !j.exists(nodepath.ShardingNecessary(j.name)) {
+		fires := slices.DeleteFunc(j.takeMisfire(items), func(f time.Time) bool {
+			return f.Equal(fireTime) || !f.After(madeUp)
+		})
+		if len(fires) == 0 {
+			return nil
+		}
+		for _, fire := range fires {
+			run := slices.DeleteFunc(slices.Clone(items), func(i int) bool { return served[i] && j.servedSince(i, fire) })
+			scs, ok := j.contexts(cfg, run, sameFire(run, fire))
+			if !ok || len(run) == 0 {
+				continue
+			}
+			ran, err := j.execute(cfg, scs, nil, false)
+			if err != nil {
+				return err
+			}
+			if !ran {
+				return nil
+			}
+		}
+		cfg = j.config()
+	}
+	return nil
+}
+
+// sameFire gives every item the same fire.
+func sameFire(items []int, fire time.Time) map[int]time.Time {
+	fires := make(map[int]time.Time, len(items))
+	for _, i := range items {
+		fires[i] = fire
+	}
+	return fires
 }
 
 // runFailover runs one claimed failover item (§4.6) with the FireTime of the fire the crashed
@@ -215,7 +236,7 @@ func (j *Job) runFailover(c claim) (ran bool, err error) {
 		j.dropClaim(c)
 		return true, nil
 	}
-	ran, err = j.execute(cfg, scs, &c)
+	ran, err = j.execute(cfg, scs, &c, true)
 	if err == nil {
 		j.after(all)
 	}
@@ -287,7 +308,7 @@ func (j *Job) after(all jobapi.ShardingContexts) {
 // clears them (one transaction). fo is the failover claim the run serves, nil for a run of the
 // instance's own items. ran is false when the items could not be marked; err is the item error
 // the error handler stopped the run on (THROW).
-func (j *Job) execute(cfg jobapi.JobConfiguration, scs []jobapi.ShardingContext, fo *claim) (ran bool, err error) {
+func (j *Job) execute(cfg jobapi.JobConfiguration, scs []jobapi.ShardingContext, fo *claim, catchUp bool) (ran bool, err error) {
 	items := make([]int, len(scs))
 	for k, sc := range scs {
 		items[k] = sc.ShardingItem
@@ -295,16 +316,17 @@ func (j *Job) execute(cfg jobapi.JobConfiguration, scs []jobapi.ShardingContext,
 	session := j.rt.center.SessionID()
 	marked := cfg.MonitorExecution
 	if marked {
-		err := j.markRunning(cfg, scs)
+		err := j.markRunning(cfg, scs, catchUp)
 		if errors.Is(err, reg.ErrNodeExists) && fo == nil {
 			// Some items run elsewhere: leave them out, as ElasticJob does, and mark the rest.
 			held := j.runningElsewhere(items)
 			scs = slices.DeleteFunc(slices.Clone(scs), func(sc jobapi.ShardingContext) bool { return held[sc.ShardingItem] })
 			items = slices.DeleteFunc(items, func(i int) bool { return held[i] })
 			if len(items) == 0 {
+				j.log.Debug("run: every item is running elsewhere", "held", held)
 				return false, nil
 			}
-			err = j.markRunning(cfg, scs)
+			err = j.markRunning(cfg, scs, catchUp)
 		}
 		if err != nil {
 			if errors.Is(err, reg.ErrNodeExists) {
@@ -337,20 +359,37 @@ func (j *Job) execute(cfg jobapi.JobConfiguration, scs []jobapi.ShardingContext,
 
 // markRunning creates the items' running nodes in one transaction: persistent with failover
 // (they outlive a crash, for the survivors to find), ephemeral otherwise. With make-up on, the
-// same transaction records each item's fire in sharding/{i}.
-func (j *Job) markRunning(cfg jobapi.JobConfiguration, scs []jobapi.ShardingContext) error {
+// same transaction records each item's fire in sharding/{i} (startedOps; catchUp: the fires are
+// older ones, see there).
+//
+// The transaction also checks that this instance's node exists. go-zookeeper sends a request
+// queued while its session expired (a paused process) in the session that replaces it, before
+// the instance has registered again there: such a marking belongs to the lost session, whose
+// items the survivors have taken over, and must not land.
+func (j *Job) markRunning(cfg jobapi.JobConfiguration, scs []jobapi.ShardingContext, catchUp bool) error {
 	kind := reg.OpCreateEphemeral
 	if cfg.Failover {
 		kind = reg.OpCreate
 	}
-	ops := make([]reg.Op, 0, 2*len(scs))
-	for _, sc := range scs {
-		ops = append(ops, reg.Op{Kind: kind, Path: nodepath.ItemRunning(j.name, sc.ShardingItem), Value: j.rt.id})
+	for attempt := 1; ; attempt++ {
+		ops := make([]reg.Op, 0, 2*len(scs)+1)
+		ops = append(ops, reg.Op{Kind: reg.OpCheck, Path: nodepath.Instance(j.name, j.rt.id)})
+		for _, sc := range scs {
+			ops = append(ops, reg.Op{Kind: kind, Path: nodepath.ItemRunning(j.name, sc.ShardingItem), Value: j.rt.id})
+		}
+		if makesUp(cfg) {
+			started, err := j.startedOps(scs, catchUp)
+			if err != nil {
+				return err
+			}
+			ops = append(ops, started...)
+		}
+		err := j.rt.txns.Txn(ops...)
+		if !errors.Is(err, reg.ErrBadVersion) || attempt == 3 {
+			return err
+		}
+		// Another run recorded a start meanwhile: read again.
 	}
-	if makesUp(cfg) {
-		ops = append(ops, j.startedOps(scs)...)
-	}
-	return j.rt.txns.Txn(ops...)
 }
 
 // runningElsewhere reads which items have a running node, after the transaction marking them

@@ -86,16 +86,33 @@ func makesUp(cfg jobapi.JobConfiguration) bool {
 }
 
 // startedOps records in sharding/{i} the fire each item's run starts, for the make-up of a
-// detection window; part of the transaction that marks the items running.
-func (j *Job) startedOps(scs []jobapi.ShardingContext) []reg.Op {
+// detection window; part of the transaction that marks the items running. The record only ever
+// moves forward: a catch-up run (a failover, a gap's make-up) serves an older fire than the one
+// another instance may have started on the item meanwhile, so its record is read first and
+// written only over an older one, if still unchanged (a retry reads again). A record moved
+// back would have the make-up of a later fire run it a second time (servedSince).
+func (j *Job) startedOps(scs []jobapi.ShardingContext, catchUp bool) ([]reg.Op, error) {
 	ops := make([]reg.Op, 0, len(scs))
 	for _, sc := range scs {
 		if sc.FireTime.IsZero() {
 			continue
 		}
-		ops = append(ops, reg.Op{Kind: reg.OpUpdate, Path: nodepath.Item(j.name, sc.ShardingItem), Value: strconv.FormatInt(sc.FireTime.UnixMilli(), 10)})
+		path := nodepath.Item(j.name, sc.ShardingItem)
+		value := strconv.FormatInt(sc.FireTime.UnixMilli(), 10)
+		if !catchUp {
+			ops = append(ops, reg.Op{Kind: reg.OpUpdate, Path: path, Value: value})
+			continue
+		}
+		data, version, err := j.rt.center.GetVersion(path)
+		if err != nil {
+			return nil, err
+		}
+		if !parseMillis(data).Before(sc.FireTime) {
+			continue
+		}
+		ops = append(ops, reg.Op{Kind: reg.OpUpdateVersion, Path: path, Value: value, Version: version})
 	}
-	return ops
+	return ops, nil
 }
 
 // missedFire is the latest scheduled fire of item i after the last one started on it (as
@@ -303,7 +320,7 @@ func (j *Job) makeUpGaps(cfg jobapi.JobConfiguration, gaps map[int]time.Time) er
 		return nil
 	}
 	j.log.Info("make-up: fires missed while items changed hands", "items", items)
-	_, err := j.execute(cfg, scs, nil)
+	_, err := j.execute(cfg, scs, nil, true)
 	return err
 }
 

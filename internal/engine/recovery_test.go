@@ -90,7 +90,7 @@ func TestStaleRunningNodesAfterAClusterRestart(t *testing.T) {
 	testkit.Eventually(t, 10*time.Second, func() bool {
 		return ranCount(rec, func(r run) bool { return r.sc.ShardingItem == 0 }) == 1 &&
 			ranCount(rec, func(r run) bool { return r.sc.ShardingItem == 2 }) == 1
-	}, "stale items 0 and 2 run once each; runs %v", rec.all())
+	}, "stale items 0 and 2 run once each; runs %v", testkit.Later[[]run](rec.all))
 	assertNothingStuck(t, a.center, "restartJob", 3)
 }
 
