@@ -105,7 +105,7 @@ func (j *Job) end() {
 // returns the error that stopped the run, when the error handler stopped it.
 func (j *Job) runOnce(fireTime time.Time) error {
 	cfg := j.config()
-	session := j.rt.center.SessionID()
+	session := j.session()
 	if err := j.checkClock(cfg); err != nil {
 		return err
 	}
@@ -113,9 +113,10 @@ func (j *Job) runOnce(fireTime time.Time) error {
 	if j.isShutdown() || j.rt.paused.Load() {
 		return nil
 	}
-	if j.rt.center.SessionID() != session {
-		// The session this fire began in was lost while it waited (a process paused past its
-		// session timeout wakes up with this fire): the survivors made it up.
+	if !j.inSession(session) {
+		// The session this fire began in was lost while it waited, or before it began (a
+		// process paused past its session timeout wakes up with this fire): the survivors made
+		// it up.
 		j.log.Debug("fire dropped: its registry session was lost while it waited", "fireTime", fireTime)
 		return nil
 	}
@@ -313,7 +314,7 @@ func (j *Job) execute(cfg jobapi.JobConfiguration, scs []jobapi.ShardingContext,
 	for k, sc := range scs {
 		items[k] = sc.ShardingItem
 	}
-	session := j.rt.center.SessionID()
+	session := j.session()
 	marked := cfg.MonitorExecution
 	if marked {
 		err := j.markRunning(cfg, scs, catchUp)
@@ -346,7 +347,7 @@ func (j *Job) execute(cfg jobapi.JobConfiguration, scs []jobapi.ShardingContext,
 			return false, nil
 		}
 	}
-	if marked && j.rt.center.SessionID() != session {
+	if marked && !j.inSession(session) {
 		// go-zookeeper sent the transaction in a session that replaced the one this run began
 		// in (it renews expired sessions on its own): the items may be the survivors' now.
 		j.clear(items, true, nil)

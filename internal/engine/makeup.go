@@ -220,7 +220,7 @@ func (j *Job) inDebt() bool {
 // current session.
 func (j *Job) settleDebt() []time.Time {
 	// A misfire of this session is owed all the same.
-	j.oweMissed(j.rt.center.SessionID(), j.takeMisfired())
+	j.oweMissed(j.session(), j.takeMisfired())
 	j.mu.Lock()
 	d := j.debt
 	j.debt = debt{}
@@ -229,7 +229,7 @@ func (j *Job) settleDebt() []time.Time {
 	if d.fires.none() && len(d.claims) == 0 {
 		return nil
 	}
-	if d.session != j.rt.center.SessionID() {
+	if !j.inSession(d.session) {
 		return nil // the session was lost: the peers made its fires up
 	}
 	for _, cl := range d.claims {
@@ -268,7 +268,7 @@ func (j *Job) servedSince(i int, fire time.Time) bool {
 // those whose last recorded fire is older than the fire before fireTime have a gap, the latest
 // missed fire, to make up first. The registry is read only for such items.
 func (j *Job) handOver(cfg jobapi.JobConfiguration, items []int, fireTime time.Time) (served map[int]bool, gaps map[int]time.Time) {
-	session := j.rt.center.SessionID()
+	session := j.session()
 	j.mu.Lock()
 	prev := j.lastItems
 	if j.lastItemsSession != session || j.lastItemsOwners != j.ownersChanged {

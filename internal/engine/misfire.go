@@ -21,7 +21,7 @@ func (j *Job) flagMisfire(fireTime time.Time) {
 // waiting for a resharding owns none yet): its compensation serves the items the run ends up
 // with, which the fire would otherwise miss.
 func (j *Job) setMisfire(items []int, fireTime time.Time) {
-	session := j.rt.center.SessionID()
+	session := j.session()
 	j.mu.Lock()
 	if j.misfiredSession != session {
 		j.misfired, j.misfiredSession = missed{}, session
@@ -72,7 +72,7 @@ func (j *Job) takeMisfired() missed {
 	defer j.mu.Unlock()
 	fires := j.misfired
 	j.misfired = missed{}
-	if j.misfiredSession != j.rt.center.SessionID() || !j.cfg.Misfire {
+	if !j.inSessionLocked(j.misfiredSession) || !j.cfg.Misfire {
 		return missed{} // flagged in a lost session: the survivors made its fires up
 	}
 	return fires

@@ -163,6 +163,27 @@ func (j *Job) createInstanceNode(startup bool) error {
 	return nil
 }
 
+// session is the registry session this job is registered in: its fires, misfires and debts
+// belong to it. go-zookeeper replaces an expired session on its own, before the engine has seen
+// the loss and registered again; until then SessionID() names a session in which this instance
+// has no nodes, and a fire taken meanwhile belongs to the lost session (the survivors serve it).
+func (j *Job) session() int64 {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.registeredSession
+}
+
+// inSession: s is the session the job is registered in, and the client's current one.
+func (j *Job) inSession(s int64) bool {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.inSessionLocked(s)
+}
+
+func (j *Job) inSessionLocked(s int64) bool {
+	return s == j.registeredSession && s == j.rt.center.SessionID()
+}
+
 // needsRegistration: our instance node was not created in the current session.
 func (j *Job) needsRegistration() bool {
 	j.mu.Lock()

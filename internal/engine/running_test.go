@@ -178,14 +178,7 @@ func TestMisfireIsCompensatedOnItemsThatChangedHands(t *testing.T) {
 	cfg.Failover = true
 	rec := &recorder{}
 	j := a.register(t, cfg, rec)
-	// Sharded beforehand: a misfire is compensated only once no resharding is pending.
-	testkit.Eventually(t, 5*time.Second, func() bool {
-		return j.exists(nodepath.ShardingNecessary("handJob")) && len(j.availableInstances()) == 1
-	}, "the cache holding the instance and the resharding flag")
-	testkit.Eventually(t, 5*time.Second, func() bool {
-		j.shardIfNecessary() // as the leader, once elected
-		return !j.exists(nodepath.ShardingNecessary("handJob"))
-	}, "sharded")
+	waitSharded(t, j, 3) // a misfire is compensated only once no resharding is pending
 	fire := time.Now().Truncate(time.Second).Add(-10 * time.Second)
 	// Before the items came here, another instance started item 1 at fire and item 2 at the next.
 	must(t, a.center.Persist(nodepath.Item("handJob", 1), ms(fire)))
@@ -210,4 +203,54 @@ func TestMisfireIsCompensatedOnItemsThatChangedHands(t *testing.T) {
 	}
 }
 
+// waitSharded shards j, a job of one instance that the test drives, once its cache holds the
+// instance (as the leader, once elected), and waits until the cache holds all items as its own.
+func waitSharded(t *testing.T, j *Job, items int) {
+	t.Helper()
+	testkit.Eventually(t, 5*time.Second, func() bool {
+		j.shardIfNecessary()
+		return len(j.localItems(items)) == items && !j.exists(nodepath.ShardingNecessary(j.name))
+	}, "job %s sharded", j.name)
+}
+
 func ms(t time.Time) string { return strconv.FormatInt(t.UnixMilli(), 10) }
+
+// go-zookeeper replaces an expired session on its own, before the engine sees the loss and
+// registers again. What happens in between belongs to the lost session, whose items the
+// survivors serve: a fire taken then is dropped, and its misfires and debts are not run in the
+// new session, neither before the instance registers again nor after.
+func TestFiresBetweenASessionsLossAndReRegistrationAreTheSurvivors(t *testing.T) {
+	cl := newEmbeddedCluster(t, 2*time.Second)
+	a := cl.start("10.0.0.1", 100)
+	cfg := jobapi.NewJobConfiguration("gapJob", 2)
+	cfg.Cron = "* * * * * ?" // not scheduled: the test drives the fires
+	cfg.Failover = true
+	rec := &recorder{}
+	j := a.register(t, cfg, rec)
+	waitSharded(t, j, 2)
+	current := j.session()
+	lost := current + 1 // registered in a session that the client has replaced meanwhile
+	setRegistered := func(s int64) {
+		j.mu.Lock()
+		j.registeredSession = s
+		j.mu.Unlock()
+	}
+	setRegistered(lost)
+	fire := time.Now().Truncate(time.Second).Add(-10 * time.Second)
+	j.setMisfire([]int{0, 1}, fire)    // a cron fire found the paused process's run still going
+	j.owe(lost, fire.Add(time.Second)) // a fire the suspension skipped
+	j.fire(kindCron, fire.Add(2*time.Second))
+	if runs := rec.all(); len(runs) != 0 {
+		t.Fatalf("runs before re-registration: %v", runs)
+	}
+	setRegistered(current) // registered again
+	next := fire.Add(3 * time.Second)
+	j.fire(kindCron, next)
+	got := map[string]map[int][]string{}
+	for f, items := range rec.byFire() {
+		got[ms(f)] = items
+	}
+	if want := map[string]map[int][]string{ms(next): {0: {a.id}, 1: {a.id}}}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("runs by fire %v, want only the fire after re-registration %v", got, want)
+	}
+}
