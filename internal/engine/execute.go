@@ -45,7 +45,7 @@ func (j *Job) fire(kind runKind, fireTime time.Time) {
 	defer j.end()
 	j.retryClear()
 	if kind == kindCron || kind == kindTrigger {
-		if err := j.runOnce(fireTime); err != nil {
+		if err := j.runOnce(fireTime, false); err != nil {
 			j.stopped(err)
 			return
 		}
@@ -54,7 +54,7 @@ func (j *Job) fire(kind runKind, fireTime time.Time) {
 	// unreachable, the runs owe it again, to the next fire.
 	if !j.rt.paused.Load() {
 		for _, fire := range j.settleDebt() {
-			if err := j.runOnce(fire); err != nil {
+			if err := j.runOnce(fire, true); err != nil {
 				j.stopped(err)
 				return
 			}
@@ -101,16 +101,25 @@ func (j *Job) end() {
 	j.mu.Unlock()
 }
 
-// runOnce is ElasticJob's execute for a cron or trigger fire (§4.2), reading the cache. It
+// runOnce is ElasticJob's execute for a cron or trigger fire (§4.2), reading the cache; or for
+// an owed fire (catchUp: older than what the instance has started since, see startedOps). It
 // returns the error that stopped the run, when the error handler stopped it.
-func (j *Job) runOnce(fireTime time.Time) error {
+func (j *Job) runOnce(fireTime time.Time, catchUp bool) error {
 	cfg := j.config()
 	session := j.session()
 	if err := j.checkClock(cfg); err != nil {
 		return err
 	}
 	assignment := j.shardIfNecessary()
-	if j.isShutdown() || j.rt.paused.Load() {
+	if j.isShutdown() {
+		return nil
+	}
+	if j.rt.paused.Load() {
+		// Suspended since the fire began (the state event came while it was on its way, or while
+		// an owed fire was being made up): owed to the session, made up if it comes back.
+		if makesUp(cfg) {
+			j.owe(session, fireTime)
+		}
 		return nil
 	}
 	if !j.inSession(session) {
@@ -156,7 +165,7 @@ func (j *Job) runOnce(fireTime time.Time) error {
 	ran := true
 	if len(own) > 0 {
 		var err error
-		if ran, err = j.execute(cfg, scs, nil, false); err != nil {
+		if ran, err = j.execute(cfg, scs, nil, catchUp); err != nil {
 			return err
 		}
 	}
@@ -447,7 +456,8 @@ func (j *Job) runItems(cfg jobapi.JobConfiguration, scs []jobapi.ShardingContext
 	j.mu.Unlock()
 	// Fencing may have been due before the items were registered (session lost meanwhile).
 	if j.rt.paused.Load() {
-		j.fenceAll("registry session suspended before the run started", false)
+		// Owed: made up if the session comes back (a lost session's debt is dropped, see owe).
+		j.fenceAll("registry session suspended before the run started", true)
 	}
 	fenced := map[int]fence{}
 	// over marks item k over as soon as it returns: fencing cannot reach it any more, even while

@@ -180,8 +180,9 @@ type debt struct {
 func (j *Job) owe(session int64, fire time.Time) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	j.owedIn(session)
-	j.debt.fires.add(fire)
+	if j.owedIn(session) {
+		j.debt.fires.add(fire)
+	}
 }
 
 // oweMissed records the missed fires m in the debt of session.
@@ -197,15 +198,23 @@ func (j *Job) oweMissed(session int64, m missed) {
 func (j *Job) oweClaim(session int64, c claim) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	j.owedIn(session)
-	j.debt.claims = append(j.debt.claims, c)
+	if j.owedIn(session) {
+		j.debt.claims = append(j.debt.claims, c)
+	}
 }
 
-// owedIn starts a new debt when session is not the one owed in; j.mu held.
-func (j *Job) owedIn(session int64) {
+// owedIn starts a new debt when session is not the one owed in, and says whether anything is
+// owed in session: nothing once the job has registered in another (the lost session's fires are
+// the survivors'; a late fence of one of its runs must not wipe the new session's debt). j.mu
+// held.
+func (j *Job) owedIn(session int64) bool {
+	if session != j.registeredSession {
+		return false
+	}
 	if j.debt.session != session {
 		j.debt = debt{session: session}
 	}
+	return true
 }
 
 func (j *Job) inDebt() bool {

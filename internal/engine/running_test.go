@@ -187,7 +187,7 @@ func TestMisfireIsCompensatedOnItemsThatChangedHands(t *testing.T) {
 	if !j.begin() {
 		t.Fatal("job busy")
 	}
-	err := j.runOnce(fire)
+	err := j.runOnce(fire, false)
 	j.end()
 	must(t, err)
 	got := map[string]map[int][]string{}
@@ -252,5 +252,48 @@ func TestFiresBetweenASessionsLossAndReRegistrationAreTheSurvivors(t *testing.T)
 	}
 	if want := map[string]map[int][]string{ms(next): {0: {a.id}, 1: {a.id}}}; !reflect.DeepEqual(got, want) {
 		t.Fatalf("runs by fire %v, want only the fire after re-registration %v", got, want)
+	}
+}
+
+// A fire that finds the session suspended once it is on its way (the state event came meanwhile,
+// or while an owed fire was being made up) is owed to the session, not dropped: when the
+// session comes back, the next fire makes it up.
+func TestFireThatFindsTheSessionSuspendedIsOwed(t *testing.T) {
+	cl := newEmbeddedCluster(t, 2*time.Second)
+	a := cl.start("10.0.0.1", 100)
+	cfg := jobapi.NewJobConfiguration("owedJob", 2)
+	cfg.Cron = "* * * * * ?" // not scheduled: the test drives the fires
+	cfg.Failover = true
+	rec := &recorder{}
+	j := a.register(t, cfg, rec)
+	waitSharded(t, j, 2)
+	fire := time.Now().Truncate(time.Second).Add(-10 * time.Second)
+	a.rt.suspendedIn.Store(j.session())
+	a.rt.paused.Store(true)
+	if !j.begin() {
+		t.Fatal("job busy")
+	}
+	err := j.runOnce(fire, false)
+	j.end()
+	must(t, err)
+	if runs := rec.all(); len(runs) != 0 {
+		t.Fatalf("runs while suspended: %v", runs)
+	}
+	a.rt.suspendedIn.Store(0) // reconnected, same session
+	a.rt.paused.Store(false)
+	next := fire.Add(time.Second)
+	j.fire(kindCron, next)
+	got := map[string]map[int][]string{}
+	for f, items := range rec.byFire() {
+		got[ms(f)] = items
+	}
+	if want := map[string]map[int][]string{ms(fire): {0: {a.id}, 1: {a.id}}, ms(next): {0: {a.id}, 1: {a.id}}}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("runs by fire %v, want the owed fire made up with the next %v", got, want)
+	}
+	// The make-up was a catch-up run: the started record stays at the newer fire.
+	for i := range 2 {
+		if v, _ := a.center.Get(nodepath.Item("owedJob", i)); v != ms(next) {
+			t.Fatalf("item %d: started record %s, want %s", i, v, ms(next))
+		}
 	}
 }
