@@ -18,6 +18,9 @@ readonly MAIN_CLASS=org.apache.zookeeper.server.quorum.QuorumPeerMain
 readonly ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 readonly READY_TIMEOUT=${ZK_READY_TIMEOUT:-60} # seconds; a loaded 2-core machine starts JVMs slowly
 readonly HEAP=${ZK_HEAP:-64m} # -Xmx of each server; the benchmarks (make bench) hold 10,000 jobs
+# The JIT: the tests' servers stop at C1 (ZK_JIT=fast), which starts them quickly; the benchmarks
+# measure a server as production runs it, with the JVM's full JIT (ZK_JIT=full).
+readonly JIT=${ZK_JIT:-fast}
 readonly START_ATTEMPTS=3 # a port taken between choice and bind: try new ports
 # An ensemble's syncLimit in ticks of 200 ms: how long a leader and its followers wait for each other
 # before they drop out and elect again. 5 (1 s) lets the tests see a paused leader replaced fast; a
@@ -119,7 +122,9 @@ write_node() {
 		for line in "$@"; do echo "$line"; done
 	} >"$dir/zoo.cfg"
 	echo "127.0.0.1:$port" >"$dir/addr"
-	printf '%s\n' "$(command -v java)" -Xms16m "-Xmx$HEAP" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
+	local jit=-XX:TieredStopAtLevel=1
+	[[ $JIT == full ]] && jit=-XX:+TieredCompilation
+	printf '%s\n' "$(command -v java)" -Xms16m "-Xmx$HEAP" -XX:+UseSerialGC "$jit" \
 		-Djava.net.preferIPv4Stack=true -Dzookeeper.forceSync=no -Dzookeeper.extendedTypesEnabled=true \
 		-Dznode.container.checkIntervalMs=1000 \
 		-Dorg.slf4j.simpleLogger.showDateTime=true -Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS \

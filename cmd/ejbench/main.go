@@ -106,7 +106,7 @@ func orchestrate(args []string) error {
 			fmt.Fprintf(os.Stderr, "ejbench: stopping ZooKeeper: %v\n", err)
 		}
 	}()
-	machine.zookeeper = b.srv.version() + ", -Xmx" + *heap
+	machine.zookeeper = b.srv.version() + ", -Xmx" + *heap + ", full JIT"
 	steps := []struct {
 		id  string
 		run func() error
