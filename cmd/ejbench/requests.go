@@ -17,10 +17,12 @@ func (b *bench) requestsPerFire() error {
 			if err != nil {
 				return err
 			}
+			// Judged at the precision shown: the idle rate subtracted is measured over other
+			// windows, which leaves a few thousandths of a request either way.
 			s := summarize(per)
-			target, holds := "0", s.med <= 0.05
+			target, holds := "0", s.med < 0.005
 			if monitor {
-				target, holds = "≤ 2", s.med <= 2
+				target, holds = "≤ 2", s.med < 2.005
 			}
 			b.add(row{
 				id: "1", measure: "ZooKeeper requests per fire and instance",
