@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -67,7 +68,11 @@ func TestReconnectWithTheSameSessionKeepsEverything(t *testing.T) {
 		mu.Lock()
 		defer mu.Unlock()
 		return len(states) >= 2 && states[len(states)-2] == reg.StateSuspended && states[len(states)-1] == reg.StateReconnected
-	}, "Suspended then Reconnected, got %v", states)
+	}, "Suspended then Reconnected, got %v", testkit.Later[[]reg.State](func() []reg.State {
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.Clone(states)
+	}))
 	_, after, err := raw.Get(path)
 	must(t, err)
 	if after.Czxid != before.Czxid {
