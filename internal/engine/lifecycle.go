@@ -68,14 +68,8 @@ func (j *Job) Shutdown(ctx context.Context) error {
 // removeOwnNodes releases the leader node if held and removes the instance node created in
 // this session.
 func (j *Job) removeOwnNodes() {
-	c := j.rt.center
-	if v, err := c.Get(nodepath.LeaderElectionInstance(j.name)); err == nil && v == j.rt.id {
-		j.removeLogged(nodepath.LeaderElectionInstance(j.name))
-	}
-	j.mu.Lock()
-	own := j.registeredSession == c.SessionID()
-	j.mu.Unlock()
-	if own {
+	j.removeIfOurs(nodepath.LeaderElectionInstance(j.name))
+	if j.registeredNow() {
 		j.removeLogged(nodepath.Instance(j.name, j.rt.id))
 	}
 }
@@ -118,14 +112,10 @@ func (j *Job) awaitIdle(ctx context.Context) error {
 // shutdownByOperator handles the deletion of our instance node by someone else: ElasticJob's
 // remote shutdown. A deletion caused by the session (lost, replaced) is not one.
 func (j *Job) shutdownByOperator() {
-	c := j.rt.center
-	j.mu.Lock()
-	mine := j.registeredSession == c.SessionID()
-	j.mu.Unlock()
-	if !mine || j.rt.paused.Load() {
+	if !j.registeredNow() || j.rt.paused.Load() {
 		return
 	}
-	if ok, err := c.Exists(nodepath.Instance(j.name, j.rt.id)); err != nil || ok {
+	if ok, err := j.rt.center.Exists(nodepath.Instance(j.name, j.rt.id)); err != nil || ok {
 		return
 	}
 	j.log.Info("instance node deleted by an operator: shutting the job down on this instance")

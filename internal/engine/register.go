@@ -184,11 +184,12 @@ func (j *Job) inSessionLocked(s int64) bool {
 	return s == j.registeredSession && s == j.rt.center.SessionID()
 }
 
+// registeredNow: our instance node was created in the client's current session.
+func (j *Job) registeredNow() bool { return j.inSession(j.session()) }
+
 // needsRegistration: our instance node was not created in the current session.
 func (j *Job) needsRegistration() bool {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	return !j.shutdown && j.registeredSession != j.rt.center.SessionID()
+	return !j.isShutdown() && !j.registeredNow()
 }
 
 // reregister restores this instance's nodes after a new session: the server node keeps its

@@ -172,29 +172,14 @@ func TestCatchUpRunNeverMovesTheStartedRecordBack(t *testing.T) {
 // fire another instance served before the item changed hands (it did not serve the later fire),
 // but not on one whose later fire it served too.
 func TestMisfireIsCompensatedOnItemsThatChangedHands(t *testing.T) {
-	cl := newEmbeddedCluster(t, 2*time.Second)
-	a := cl.start("10.0.0.1", 100)
-	cfg := jobapi.NewJobConfiguration("handJob", 3)
-	cfg.Cron = "* * * * * ?" // not scheduled: the test drives the run
-	cfg.Failover = true
-	rec := &recorder{}
-	j := a.register(t, cfg, rec)
-	waitSharded(t, j, 3) // a misfire is compensated only once no resharding is pending
+	a, j, rec := drivenJob(t, "handJob", 3) // sharded: a misfire is compensated only once no resharding is pending
 	fire := time.Now().Truncate(time.Second).Add(-10 * time.Second)
 	// Before the items came here, another instance started item 1 at fire and item 2 at the next.
 	must(t, a.center.Persist(nodepath.Item("handJob", 1), ms(fire)))
 	must(t, a.center.Persist(nodepath.Item("handJob", 2), ms(fire.Add(time.Second))))
 	j.setMisfire(nil, fire.Add(time.Second)) // the next fire found the run still going
-	if !j.begin() {
-		t.Fatal("job busy")
-	}
-	err := j.runOnce(fire, false)
-	j.end()
-	must(t, err)
-	got := map[string]map[int][]string{}
-	for f, items := range rec.byFire() {
-		got[ms(f)] = items
-	}
+	runOnceAlone(t, j, fire)
+	got := runsByFire(rec)
 	want := map[string]map[int][]string{
 		ms(fire):                  {0: {a.id}},
 		ms(fire.Add(time.Second)): {0: {a.id}, 1: {a.id}},
@@ -237,19 +222,45 @@ func waitSharded(t *testing.T, j *Job, items int) {
 
 func ms(t time.Time) string { return strconv.FormatInt(t.UnixMilli(), 10) }
 
+// drivenJob registers a job of items items, every second with failover (make-up on), on one
+// instance of an embedded cluster, unscheduled and sharded: the test drives its fires.
+func drivenJob(t *testing.T, name string, items int) (*instance, *Job, *recorder) {
+	t.Helper()
+	a := newEmbeddedCluster(t, 2*time.Second).start("10.0.0.1", 100)
+	cfg := jobapi.NewJobConfiguration(name, items)
+	cfg.Cron = "* * * * * ?"
+	cfg.Failover = true
+	rec := &recorder{}
+	j := a.register(t, cfg, rec)
+	waitSharded(t, j, items)
+	return a, j, rec
+}
+
+// runOnceAlone runs one cron fire of j as fire() would, without settling debts or failovers.
+func runOnceAlone(t *testing.T, j *Job, fire time.Time) {
+	t.Helper()
+	if !j.begin() {
+		t.Fatal("job busy")
+	}
+	defer j.end()
+	must(t, j.runOnce(fire, false))
+}
+
+// runsByFire is rec.byFire keyed by the fire's Unix milliseconds (comparable across clocks).
+func runsByFire(rec *recorder) map[string]map[int][]string {
+	out := map[string]map[int][]string{}
+	for f, items := range rec.byFire() {
+		out[ms(f)] = items
+	}
+	return out
+}
+
 // go-zookeeper replaces an expired session on its own, before the engine sees the loss and
 // registers again. What happens in between belongs to the lost session, whose items the
 // survivors serve: a fire taken then is dropped, and its misfires and debts are not run in the
 // new session, neither before the instance registers again nor after.
 func TestFiresBetweenASessionsLossAndReRegistrationAreTheSurvivors(t *testing.T) {
-	cl := newEmbeddedCluster(t, 2*time.Second)
-	a := cl.start("10.0.0.1", 100)
-	cfg := jobapi.NewJobConfiguration("gapJob", 2)
-	cfg.Cron = "* * * * * ?" // not scheduled: the test drives the fires
-	cfg.Failover = true
-	rec := &recorder{}
-	j := a.register(t, cfg, rec)
-	waitSharded(t, j, 2)
+	a, j, rec := drivenJob(t, "gapJob", 2)
 	current := j.session()
 	lost := current + 1 // registered in a session that the client has replaced meanwhile
 	setRegistered := func(s int64) {
@@ -268,11 +279,7 @@ func TestFiresBetweenASessionsLossAndReRegistrationAreTheSurvivors(t *testing.T)
 	setRegistered(current) // registered again
 	next := fire.Add(3 * time.Second)
 	j.fire(kindCron, next)
-	got := map[string]map[int][]string{}
-	for f, items := range rec.byFire() {
-		got[ms(f)] = items
-	}
-	if want := map[string]map[int][]string{ms(next): {0: {a.id}, 1: {a.id}}}; !reflect.DeepEqual(got, want) {
+	if got, want := runsByFire(rec), (map[string]map[int][]string{ms(next): {0: {a.id}, 1: {a.id}}}); !reflect.DeepEqual(got, want) {
 		t.Fatalf("runs by fire %v, want only the fire after re-registration %v", got, want)
 	}
 }
@@ -281,23 +288,11 @@ func TestFiresBetweenASessionsLossAndReRegistrationAreTheSurvivors(t *testing.T)
 // or while an owed fire was being made up) is owed to the session, not dropped: when the
 // session comes back, the next fire makes it up.
 func TestFireThatFindsTheSessionSuspendedIsOwed(t *testing.T) {
-	cl := newEmbeddedCluster(t, 2*time.Second)
-	a := cl.start("10.0.0.1", 100)
-	cfg := jobapi.NewJobConfiguration("owedJob", 2)
-	cfg.Cron = "* * * * * ?" // not scheduled: the test drives the fires
-	cfg.Failover = true
-	rec := &recorder{}
-	j := a.register(t, cfg, rec)
-	waitSharded(t, j, 2)
+	a, j, rec := drivenJob(t, "owedJob", 2)
 	fire := time.Now().Truncate(time.Second).Add(-10 * time.Second)
 	a.rt.suspendedIn.Store(j.session())
 	a.rt.paused.Store(true)
-	if !j.begin() {
-		t.Fatal("job busy")
-	}
-	err := j.runOnce(fire, false)
-	j.end()
-	must(t, err)
+	runOnceAlone(t, j, fire)
 	if runs := rec.all(); len(runs) != 0 {
 		t.Fatalf("runs while suspended: %v", runs)
 	}
@@ -305,11 +300,7 @@ func TestFireThatFindsTheSessionSuspendedIsOwed(t *testing.T) {
 	a.rt.paused.Store(false)
 	next := fire.Add(time.Second)
 	j.fire(kindCron, next)
-	got := map[string]map[int][]string{}
-	for f, items := range rec.byFire() {
-		got[ms(f)] = items
-	}
-	if want := map[string]map[int][]string{ms(fire): {0: {a.id}, 1: {a.id}}, ms(next): {0: {a.id}, 1: {a.id}}}; !reflect.DeepEqual(got, want) {
+	if got, want := runsByFire(rec), (map[string]map[int][]string{ms(fire): {0: {a.id}, 1: {a.id}}, ms(next): {0: {a.id}, 1: {a.id}}}); !reflect.DeepEqual(got, want) {
 		t.Fatalf("runs by fire %v, want the owed fire made up with the next %v", got, want)
 	}
 	// The make-up was a catch-up run: the started record stays at the newer fire.
