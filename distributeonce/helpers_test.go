@@ -66,6 +66,20 @@ func (r *journal) fires() []time.Time {
 	return out
 }
 
+// instancesOf lists the instances that ran items of a fire, sorted.
+func (r *journal) instancesOf(fire time.Time) []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []string
+	for _, c := range r.calls {
+		if c.what == "item" && c.fireTime.Equal(fire) && !slices.Contains(out, c.instance) {
+			out = append(out, c.instance)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
 // items lists instance:item for the item runs of a fire, sorted.
 func (r *journal) items(fire time.Time) []string {
 	r.mu.Lock()
