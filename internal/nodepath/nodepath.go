@@ -7,49 +7,66 @@ import (
 	"strings"
 )
 
+// Each path is one concatenation, so building it costs one allocation: the fire path builds
+// several per item.
+
 // Job is the job's root; its data is the job class name.
 func Job(job string) string { return "/" + job }
 
-func Config(job string) string              { return Job(job) + "/config" }
-func Servers(job string) string             { return Job(job) + "/servers" }
-func Server(job, ip string) string          { return Servers(job) + "/" + ip }
-func Instances(job string) string           { return Job(job) + "/instances" }
-func Instance(job, id string) string        { return Instances(job) + "/" + id }
-func Triggers(job string) string            { return Job(job) + "/trigger" }
-func Trigger(job, instanceID string) string { return Triggers(job) + "/" + instanceID }
-func SystemTime(job string) string          { return Job(job) + "/systemTime/current" }
+func Config(job string) string              { return "/" + job + "/config" }
+func Servers(job string) string             { return "/" + job + "/servers" }
+func Server(job, ip string) string          { return "/" + job + "/servers/" + ip }
+func Instances(job string) string           { return "/" + job + "/instances" }
+func Instance(job, id string) string        { return "/" + job + "/instances/" + id }
+func Triggers(job string) string            { return "/" + job + "/trigger" }
+func Trigger(job, instanceID string) string { return "/" + job + "/trigger/" + instanceID }
+func SystemTime(job string) string          { return "/" + job + "/systemTime/current" }
 
 // Leader election and resharding flags.
-func Leader(job string) string                 { return Job(job) + "/leader" }
-func LeaderElectionInstance(job string) string { return Leader(job) + "/election/instance" }
-func LeaderElectionLatch(job string) string    { return Leader(job) + "/election/latch" }
-func ShardingNecessary(job string) string      { return Leader(job) + "/sharding/necessary" }
-func ShardingProcessing(job string) string     { return Leader(job) + "/sharding/processing" }
-func FailoverItems(job string) string          { return Leader(job) + "/failover/items" }
-func FailoverItem(job string, item int) string { return FailoverItems(job) + "/" + strconv.Itoa(item) }
-func FailoverLatch(job string) string          { return Leader(job) + "/failover/latch" }
+func Leader(job string) string                 { return "/" + job + "/leader" }
+func LeaderElectionInstance(job string) string { return "/" + job + "/leader/election/instance" }
+func LeaderElectionLatch(job string) string    { return "/" + job + "/leader/election/latch" }
+func ShardingNecessary(job string) string      { return "/" + job + "/leader/sharding/necessary" }
+func ShardingProcessing(job string) string     { return "/" + job + "/leader/sharding/processing" }
+func FailoverItems(job string) string          { return "/" + job + "/leader/failover/items" }
+func FailoverItem(job string, item int) string {
+	return "/" + job + "/leader/failover/items/" + strconv.Itoa(item)
+}
+func FailoverLatch(job string) string { return "/" + job + "/leader/failover/latch" }
 
 // Sharding items and their state nodes.
-func Sharding(job string) string                  { return Job(job) + "/sharding" }
-func Item(job string, item int) string            { return Sharding(job) + "/" + strconv.Itoa(item) }
-func ItemInstance(job string, item int) string    { return Item(job, item) + "/instance" }
-func ItemRunning(job string, item int) string     { return Item(job, item) + "/running" }
-func ItemMisfire(job string, item int) string     { return Item(job, item) + "/misfire" }
-func ItemDisabled(job string, item int) string    { return Item(job, item) + "/disabled" }
-func ItemFailover(job string, item int) string    { return Item(job, item) + "/failover" }
-func ItemFailovering(job string, item int) string { return Item(job, item) + "/failovering" }
+func Sharding(job string) string       { return "/" + job + "/sharding" }
+func Item(job string, item int) string { return "/" + job + "/sharding/" + strconv.Itoa(item) }
+func ItemInstance(job string, item int) string {
+	return "/" + job + "/sharding/" + strconv.Itoa(item) + "/instance"
+}
+func ItemRunning(job string, item int) string {
+	return "/" + job + "/sharding/" + strconv.Itoa(item) + "/running"
+}
+func ItemMisfire(job string, item int) string {
+	return "/" + job + "/sharding/" + strconv.Itoa(item) + "/misfire"
+}
+func ItemDisabled(job string, item int) string {
+	return "/" + job + "/sharding/" + strconv.Itoa(item) + "/disabled"
+}
+func ItemFailover(job string, item int) string {
+	return "/" + job + "/sharding/" + strconv.Itoa(item) + "/failover"
+}
+func ItemFailovering(job string, item int) string {
+	return "/" + job + "/sharding/" + strconv.Itoa(item) + "/failovering"
+}
 
 // Distribute-once barriers.
-func GuaranteeStarted(job string) string { return Job(job) + "/guarantee/started" }
+func GuaranteeStarted(job string) string { return "/" + job + "/guarantee/started" }
 func GuaranteeStartedItem(job string, item int) string {
-	return GuaranteeStarted(job) + "/" + strconv.Itoa(item)
+	return "/" + job + "/guarantee/started/" + strconv.Itoa(item)
 }
-func GuaranteeCompleted(job string) string { return Job(job) + "/guarantee/completed" }
+func GuaranteeCompleted(job string) string { return "/" + job + "/guarantee/completed" }
 func GuaranteeCompletedItem(job string, item int) string {
-	return GuaranteeCompleted(job) + "/" + strconv.Itoa(item)
+	return "/" + job + "/guarantee/completed/" + strconv.Itoa(item)
 }
-func GuaranteeStartedLatch(job string) string   { return Job(job) + "/guarantee/started-latch" }
-func GuaranteeCompletedLatch(job string) string { return Job(job) + "/guarantee/completed-latch" }
+func GuaranteeStartedLatch(job string) string   { return "/" + job + "/guarantee/started-latch" }
+func GuaranteeCompletedLatch(job string) string { return "/" + job + "/guarantee/completed-latch" }
 
 // Split returns the job name and the rest of a namespace-relative path:
 // "/myJob/sharding/0/running" -> ("myJob", "sharding/0/running"). The rest is empty for the job

@@ -6,6 +6,15 @@ func TestPathsMatchElasticJobLayout(t *testing.T) {
 	cases := map[string]string{
 		Job("myJob"):                       "/myJob",
 		Config("myJob"):                    "/myJob/config",
+		Servers("myJob"):                   "/myJob/servers",
+		Instances("myJob"):                 "/myJob/instances",
+		Triggers("myJob"):                  "/myJob/trigger",
+		Leader("myJob"):                    "/myJob/leader",
+		FailoverItems("myJob"):             "/myJob/leader/failover/items",
+		Sharding("myJob"):                  "/myJob/sharding",
+		Item("myJob", 12):                  "/myJob/sharding/12",
+		GuaranteeStarted("myJob"):          "/myJob/guarantee/started",
+		GuaranteeCompleted("myJob"):        "/myJob/guarantee/completed",
 		Server("myJob", "10.0.0.1"):        "/myJob/servers/10.0.0.1",
 		Instance("myJob", "10.0.0.1@-@7"):  "/myJob/instances/10.0.0.1@-@7",
 		Trigger("myJob", "10.0.0.1@-@7"):   "/myJob/trigger/10.0.0.1@-@7",
@@ -30,6 +39,21 @@ func TestPathsMatchElasticJobLayout(t *testing.T) {
 	for got, want := range cases {
 		if got != want {
 			t.Errorf("got %s, want %s", got, want)
+		}
+	}
+}
+
+// The fire path builds several paths per item: each costs one allocation.
+func TestAPathCostsOneAllocation(t *testing.T) {
+	job := string([]byte("myJob")) // not a constant: the concatenation happens at run time
+	for name, build := range map[string]func() string{
+		"ItemRunning":  func() string { return ItemRunning(job, 17) },
+		"ItemInstance": func() string { return ItemInstance(job, 3) },
+		"FailoverItem": func() string { return FailoverItem(job, 3) },
+		"Instance":     func() string { return Instance(job, "10.0.0.1@-@7") },
+	} {
+		if n := testing.AllocsPerRun(100, func() { _ = build() }); n != 1 {
+			t.Errorf("%s: %v allocations, want 1", name, n)
 		}
 	}
 }
