@@ -80,19 +80,19 @@ func (j *Job) onConfig(path, data string) {
 	old := j.cfg
 	j.mu.Unlock()
 	if cfg.Cron != old.Cron || cfg.TimeZone != old.TimeZone {
-		sched, err := j.parseSchedule(cfg)
+		sched, err := j.parseSchedule(&cfg)
 		if err != nil {
 			j.warnOnce(path, data, "configuration has an invalid cron; keeping the last good one", "error", err)
 			return
 		}
 		j.mu.Lock()
-		j.cfg, j.sched = cfg, sched
+		j.cfg, j.sched = &cfg, sched
 		j.mu.Unlock()
 		j.reschedule()
 		j.log.Info("rescheduled", "cron", cfg.Cron, "timeZone", cfg.TimeZone)
 	} else {
 		j.mu.Lock()
-		j.cfg = cfg
+		j.cfg = &cfg
 		j.mu.Unlock()
 	}
 	if cfg.ShardingTotalCount != old.ShardingTotalCount {

@@ -182,7 +182,7 @@ func (j *Job) runOnce(fireTime time.Time, catchUp bool) error {
 // run's items: also those whose fire another instance served before they changed hands (served),
 // unless it has served the misfired fire too. Fires this run served already, as its own or as a
 // gap's make-up, are not run twice.
-func (j *Job) compensateMisfires(cfg jobapi.JobConfiguration, items []int, served map[int]bool, fireTime time.Time, gaps map[int]time.Time) error {
+func (j *Job) compensateMisfires(cfg *jobapi.JobConfiguration, items []int, served map[int]bool, fireTime time.Time, gaps map[int]time.Time) error {
 	var madeUp time.Time
 	for _, g := range gaps {
 		if g.After(madeUp) {
@@ -258,7 +258,7 @@ func (j *Job) runFailover(c claim) (ran bool, err error) {
 
 // contexts builds one ShardingContext per item; a malformed shardingItemParameters goes to the
 // error handler and the run is skipped, as in ElasticJob.
-func (j *Job) contexts(cfg jobapi.JobConfiguration, items []int, fires map[int]time.Time) ([]jobapi.ShardingContext, bool) {
+func (j *Job) contexts(cfg *jobapi.JobConfiguration, items []int, fires map[int]time.Time) ([]jobapi.ShardingContext, bool) {
 	params, err := sharding.ParseItemParameters(cfg.ShardingItemParameters)
 	if err != nil {
 		_ = j.handleError(fmt.Errorf("job %q: %w", j.name, err)) // the run is skipped anyway
@@ -277,7 +277,7 @@ func (j *Job) contexts(cfg jobapi.JobConfiguration, items []int, fires map[int]t
 }
 
 // runContexts is what listeners see of a run, also when it has no items.
-func (j *Job) runContexts(cfg jobapi.JobConfiguration, scs []jobapi.ShardingContext, fireTime time.Time) jobapi.ShardingContexts {
+func (j *Job) runContexts(cfg *jobapi.JobConfiguration, scs []jobapi.ShardingContext, fireTime time.Time) jobapi.ShardingContexts {
 	out := jobapi.ShardingContexts{
 		JobName: j.name, TaskID: sharding.TaskID(j.name, nil, j.rt.id), JobParameter: cfg.JobParameter,
 		ShardingTotalCount:     cfg.ShardingTotalCount,
@@ -318,7 +318,7 @@ func (j *Job) after(all jobapi.ShardingContexts) {
 // clears them (one transaction). fo is the failover claim the run serves, nil for a run of the
 // instance's own items. ran is false when the items could not be marked; err is the item error
 // the error handler stopped the run on (THROW).
-func (j *Job) execute(cfg jobapi.JobConfiguration, scs []jobapi.ShardingContext, fo *claim, catchUp bool) (ran bool, err error) {
+func (j *Job) execute(cfg *jobapi.JobConfiguration, scs []jobapi.ShardingContext, fo *claim, catchUp bool) (ran bool, err error) {
 	items := make([]int, len(scs))
 	for k, sc := range scs {
 		items[k] = sc.ShardingItem
@@ -376,7 +376,7 @@ func (j *Job) execute(cfg jobapi.JobConfiguration, scs []jobapi.ShardingContext,
 // queued while its session expired (a paused process) in the session that replaces it, before
 // the instance has registered again there: such a marking belongs to the lost session, whose
 // items the survivors have taken over, and must not land.
-func (j *Job) markRunning(cfg jobapi.JobConfiguration, scs []jobapi.ShardingContext, catchUp bool) error {
+func (j *Job) markRunning(cfg *jobapi.JobConfiguration, scs []jobapi.ShardingContext, catchUp bool) error {
 	kind := reg.OpCreateEphemeral
 	if cfg.Failover {
 		kind = reg.OpCreate
@@ -435,22 +435,16 @@ func (j *Job) runningElsewhere(items []int) map[int]bool {
 // runItems runs the items, at most poolSize at a time, each with a context that fencing can
 // cancel, and clears each item's state as it completes (clearAsCompleted). It returns how the
 // fenced items were fenced, and the first error the error handler stopped the run on: items not
-// started by then are skipped (and cleared).
-func (j *Job) runItems(cfg jobapi.JobConfiguration, scs []jobapi.ShardingContext, marked bool, fo *claim) (map[int]fence, error) {
-	runCtx, cancelRun := context.WithCancel(j.rt.ctx)
-	defer cancelRun()
-	acts := make([]*activeItem, len(scs))
+// started by then are skipped (and cleared). The last item runs on the calling goroutine: a run
+// of one item starts none.
+func (j *Job) runItems(cfg *jobapi.JobConfiguration, scs []jobapi.ShardingContext, marked bool, fo *claim) (map[int]fence, error) {
+	r := &itemsRun{j: j, scs: scs, acts: make([]activeItem, len(scs))}
 	j.mu.Lock()
 	for k, sc := range scs {
-		ctx, cancel := context.WithCancel(runCtx)
-		a := &activeItem{cancel: cancel, failover: fo != nil}
-		start := time.Now()
-		a.ctx = &leaseCtx{Context: ctx, lapsed: func() bool { return j.rt.leaseLapsed(start) }, fence: func() {
-			j.mu.Lock()
-			defer j.mu.Unlock()
-			j.fenceLocked(sc.ShardingItem, a, "nothing heard from the registry for two thirds of the session timeout (was this process paused?)", true)
-		}}
-		acts[k] = a
+		a := &r.acts[k]
+		ctx, cancel := context.WithCancel(j.rt.ctx)
+		*a = activeItem{cancel: cancel, j: j, item: sc.ShardingItem, start: time.Now(), failover: fo != nil}
+		a.ctx = leaseCtx{Context: ctx, lease: a}
 		j.active[sc.ShardingItem] = a
 	}
 	j.mu.Unlock()
@@ -459,61 +453,109 @@ func (j *Job) runItems(cfg jobapi.JobConfiguration, scs []jobapi.ShardingContext
 		// Owed: made up if the session comes back (a lost session's debt is dropped, see owe).
 		j.fenceAll("registry session suspended before the run started", true)
 	}
-	fenced := map[int]fence{}
-	// over marks item k over as soon as it returns: fencing cannot reach it any more, even while
-	// the clearing of earlier items waits for the registry.
-	over := func(k int) {
-		j.mu.Lock()
-		defer j.mu.Unlock()
-		acts[k].cancel()
-		if j.active[scs[k].ShardingItem] == acts[k] {
-			delete(j.active, scs[k].ShardingItem)
-		}
-		if acts[k].fenced {
-			fenced[scs[k].ShardingItem] = fence{owed: acts[k].owed}
-		}
-	}
-	done := make(chan int, len(scs)) // indexes of scs whose item is over
-	cleared := make(chan struct{})
-	go func() {
-		defer close(cleared)
-		j.clearAsCompleted(scs, done, func(k int) bool { // a fenced item is not cleared here
-			j.mu.Lock()
-			defer j.mu.Unlock()
-			_, f := fenced[scs[k].ShardingItem]
-			return !f
-		}, marked, fo)
-	}()
-	sem := make(chan struct{}, poolSize(cfg))
-	var wg sync.WaitGroup
-	var stopOnce sync.Once
-	var stop error
-	stopped := make(chan struct{})
-	for k, sc := range scs {
-		sem <- struct{}{}
-		select {
-		case <-stopped:
-			<-sem
-			over(k)
-			done <- k // never started: its running node goes all the same
-			continue
-		default:
-		}
-		wg.Add(1)
+	// The running nodes and failover claims of the items that are over are cleared as they
+	// complete; without either there is nothing to clear.
+	var cleared chan struct{}
+	if marked || fo != nil {
+		r.done, cleared = make(chan int, len(scs)), make(chan struct{})
 		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			if err := j.runItem(acts[k].ctx, sc); err != nil {
-				stopOnce.Do(func() { stop = err; close(stopped) })
-			}
-			over(k)
-			done <- k
+			defer close(cleared)
+			j.clearAsCompleted(scs, r.done, r.clears, marked, fo)
 		}()
 	}
-	wg.Wait()
-	close(done)
-	<-cleared
-	return fenced, stop
+	if n := poolSize(cfg); len(scs) > n {
+		r.sem = make(chan struct{}, n)
+	}
+	for k := range scs {
+		if r.sem != nil {
+			r.sem <- struct{}{}
+		}
+		if r.stopped() {
+			r.release()
+			r.finish(k) // never started: its running node goes all the same
+			continue
+		}
+		if k == len(scs)-1 {
+			r.run(k)
+			break
+		}
+		r.wg.Go(func() { r.run(k) })
+	}
+	r.wg.Wait()
+	if r.done != nil {
+		close(r.done)
+		<-cleared
+	}
+	return r.fenced, r.stop
+}
+
+// itemsRun is one runItems call, shared by its items' goroutines.
+type itemsRun struct {
+	j    *Job
+	scs  []jobapi.ShardingContext
+	acts []activeItem
+	done chan int      // indexes of scs whose item is over; nil when there is nothing to clear
+	sem  chan struct{} // bounds the items running at once; nil when they all fit
+	wg   sync.WaitGroup
+
+	mu   sync.Mutex
+	stop error // the first error the error handler stopped the run on
+
+	fenced map[int]fence // items fencing cancelled; guarded by j.mu
+}
+
+func (r *itemsRun) run(k int) {
+	defer r.release()
+	if err := r.j.runItem(&r.acts[k].ctx, r.scs[k]); err != nil {
+		r.mu.Lock()
+		if r.stop == nil {
+			r.stop = err
+		}
+		r.mu.Unlock()
+	}
+	r.finish(k)
+}
+
+func (r *itemsRun) release() {
+	if r.sem != nil {
+		<-r.sem
+	}
+}
+
+func (r *itemsRun) stopped() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.stop != nil
+}
+
+// finish marks item k over as soon as it returns: fencing cannot reach it any more, even while
+// the clearing of earlier items waits for the registry.
+func (r *itemsRun) finish(k int) {
+	j, a := r.j, &r.acts[k]
+	j.mu.Lock()
+	a.cancel()
+	if j.active[a.item] == a {
+		delete(j.active, a.item)
+	}
+	if a.fenced {
+		if r.fenced == nil {
+			r.fenced = map[int]fence{}
+		}
+		r.fenced[a.item] = fence{owed: a.owed}
+	}
+	j.mu.Unlock()
+	if r.done != nil {
+		r.done <- k
+	}
+}
+
+// clears says whether item k, which is over, is cleared with the others: a fenced item is not
+// (see afterFenced).
+func (r *itemsRun) clears(k int) bool {
+	r.j.mu.Lock()
+	defer r.j.mu.Unlock()
+	_, f := r.fenced[r.scs[k].ShardingItem]
+	return !f
 }
 
 // fence says how a fenced item was fenced.
@@ -552,9 +594,7 @@ func (j *Job) clearAsCompleted(scs []jobapi.ShardingContext, done <-chan int, cl
 			}
 		}
 		grace.Stop()
-		if marked || fo != nil {
-			j.clear(batch, marked, fo)
-		}
+		j.clear(batch, marked, fo)
 		batch = batch[:0]
 	}
 }
@@ -666,7 +706,7 @@ func (j *Job) retryClear() {
 }
 
 // poolSize is ElasticJob's item pool: 2 × cores, or 1 for SINGLE_THREAD.
-func poolSize(cfg jobapi.JobConfiguration) int {
+func poolSize(cfg *jobapi.JobConfiguration) int {
 	if cfg.JobExecutorServiceHandlerType == "SINGLE_THREAD" {
 		return 1
 	}
@@ -675,7 +715,7 @@ func poolSize(cfg jobapi.JobConfiguration) int {
 
 // checkClock is maxTimeDiffSeconds: compare the registry's clock with ours; a difference over
 // the limit goes to the error handler and the run goes on.
-func (j *Job) checkClock(cfg jobapi.JobConfiguration) error {
+func (j *Job) checkClock(cfg *jobapi.JobConfiguration) error {
 	if cfg.MaxTimeDiffSeconds < 0 {
 		return nil
 	}

@@ -8,11 +8,24 @@ import (
 // activeItem is an item of the run in progress: its context is cancelled when the item is
 // fenced, i.e. when this instance can no longer be sure it owns it.
 type activeItem struct {
-	ctx      context.Context
+	ctx      leaseCtx // what the item runs with; its lease is this activeItem
 	cancel   context.CancelFunc
+	j        *Job
+	item     int
+	start    time.Time
 	failover bool // a failover run
 	fenced   bool
 	owed     bool // fenced by a suspension of the session: run again if it comes back
+}
+
+// lapsed: the lease of an item started at a.start lapsed (see Runtime.leaseLapsed).
+func (a *activeItem) lapsed() bool { return a.j.rt.leaseLapsed(a.start) }
+
+// fence fences the item once its lease lapsed.
+func (a *activeItem) fence() {
+	a.j.mu.Lock()
+	defer a.j.mu.Unlock()
+	a.j.fenceLocked(a.item, a, "nothing heard from the registry for two thirds of the session timeout (was this process paused?)", true)
 }
 
 func (j *Job) fenceLocked(item int, a *activeItem, why string, owed bool) {
@@ -51,16 +64,21 @@ func (j *Job) fenceIfNormal(item int, why string) {
 // the server last heard from us, so the check errs on the safe side by a third of it.
 type leaseCtx struct {
 	context.Context
-	lapsed func() bool
-	fence  func() // fences the item, which cancels the embedded context
+	lease lease
+}
+
+// lease is what a leaseCtx asks: an activeItem.
+type lease interface {
+	lapsed() bool
+	fence() // fences the item, which cancels the embedded context
 }
 
 func (c *leaseCtx) Err() error {
 	if err := c.Context.Err(); err != nil {
 		return err
 	}
-	if c.lapsed() {
-		c.fence()
+	if c.lease.lapsed() {
+		c.lease.fence()
 	}
 	return c.Context.Err()
 }

@@ -55,9 +55,9 @@ type Job struct {
 	readyOnce sync.Once
 
 	mu                sync.Mutex
-	cfg               jobapi.JobConfiguration // the last good configuration
-	sched             cron.Schedule           // parsed cfg.Cron/TimeZone; nil for a one-off job
-	scheduled         bool                    // Schedule was called: cron fires are wanted
+	cfg               *jobapi.JobConfiguration // the last good configuration; replaced, never changed
+	sched             cron.Schedule            // parsed cfg.Cron/TimeZone; nil for a one-off job
+	scheduled         bool                     // Schedule was called: cron fires are wanted
 	entry             schedule.Entry
 	hasEntry          bool
 	shutdown          bool
@@ -83,15 +83,16 @@ func (j *Job) isShutdown() bool {
 	return j.shutdown
 }
 
-// config is the last good configuration.
-func (j *Job) config() jobapi.JobConfiguration {
+// config is the last good configuration: a snapshot that is replaced, never changed (the fire
+// path passes it by pointer, not by value).
+func (j *Job) config() *jobapi.JobConfiguration {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	return j.cfg
 }
 
 // Config is the configuration in effect.
-func (j *Job) Config() jobapi.JobConfiguration { return j.config() }
+func (j *Job) Config() jobapi.JobConfiguration { return *j.config() }
 
 // ReshardingPending says whether a resharding has been asked for and not done yet. It asks the
 // registry, as ElasticJob's isNeedSharding does: right after this instance resharded, the cache

@@ -81,7 +81,7 @@ func (q queuedRun) rest() (queuedRun, bool) {
 
 // makesUp says whether the job makes up missed fires: they are recorded through running nodes,
 // found through failover, and coalesced as misfire is.
-func makesUp(cfg jobapi.JobConfiguration) bool {
+func makesUp(cfg *jobapi.JobConfiguration) bool {
 	return cfg.Failover && cfg.Misfire && cfg.MonitorExecution
 }
 
@@ -276,7 +276,7 @@ func (j *Job) servedSince(i int, fire time.Time) bool {
 // started (another instance ran it under the assignment before a resharding) are served, and
 // those whose last recorded fire is older than the fire before fireTime have a gap, the latest
 // missed fire, to make up first. The registry is read only for such items.
-func (j *Job) handOver(cfg jobapi.JobConfiguration, items []int, fireTime time.Time) (served map[int]bool, gaps map[int]time.Time) {
+func (j *Job) handOver(cfg *jobapi.JobConfiguration, items []int, fireTime time.Time) (served map[int]bool, gaps map[int]time.Time) {
 	session := j.session()
 	j.mu.Lock()
 	prev := j.lastItems
@@ -322,7 +322,7 @@ func (j *Job) handOver(cfg jobapi.JobConfiguration, items []int, fireTime time.T
 
 // makeUpGaps runs the missed fires handOver found, one run for all the items, each with its own
 // fire time.
-func (j *Job) makeUpGaps(cfg jobapi.JobConfiguration, gaps map[int]time.Time) error {
+func (j *Job) makeUpGaps(cfg *jobapi.JobConfiguration, gaps map[int]time.Time) error {
 	items := slices.Sorted(maps.Keys(gaps))
 	scs, ok := j.contexts(cfg, items, gaps)
 	if !ok {

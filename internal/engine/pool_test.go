@@ -42,7 +42,7 @@ func TestItemPool(t *testing.T) {
 		must(t, err)
 		must(t, j.TriggerAll())
 		testkit.Eventually(t, 5*time.Second, func() bool { mu.Lock(); defer mu.Unlock(); return done == 4 }, "%s: four items run", name)
-		if want := min(tc.want, poolSize(cfg)); peak != want {
+		if want := min(tc.want, poolSize(&cfg)); peak != want {
 			t.Errorf("%s: %d items at a time, want %d", name, peak, want)
 		}
 	}

@@ -67,12 +67,12 @@ func (j *Job) register() error {
 	if err != nil {
 		return err
 	}
-	sched, err := j.parseSchedule(eff)
+	sched, err := j.parseSchedule(&eff)
 	if err != nil {
 		return fmt.Errorf("engine: job %q: %w", j.name, err)
 	}
 	j.mu.Lock()
-	j.cfg, j.sched = eff, sched
+	j.cfg, j.sched = &eff, sched
 	j.mu.Unlock()
 	cache, err := c.Watch(nodepath.Job(j.name), j.onEvent, reg.WithKnownChildren(j.itemState))
 	if err != nil {
@@ -135,7 +135,7 @@ func (j *Job) setUpConfig() (jobapi.JobConfiguration, error) {
 	return local, nil
 }
 
-func (j *Job) parseSchedule(cfg jobapi.JobConfiguration) (cron.Schedule, error) {
+func (j *Job) parseSchedule(cfg *jobapi.JobConfiguration) (cron.Schedule, error) {
 	if cfg.Cron == "" {
 		return nil, nil
 	}
@@ -226,7 +226,7 @@ func (j *Job) reregister() error {
 
 // releaseOwnStale deletes running nodes that still name this instance (their runs were fenced
 // when the session was lost) and re-queues failover items this instance had claimed.
-func (j *Job) releaseOwnStale(cfg jobapi.JobConfiguration) {
+func (j *Job) releaseOwnStale(cfg *jobapi.JobConfiguration) {
 	c := j.rt.center
 	for _, i := range j.itemsInRegistry() {
 		j.removeIfOurs(nodepath.ItemRunning(j.name, i))

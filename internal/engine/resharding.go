@@ -19,6 +19,14 @@ func (j *Job) shardIfNecessary() map[string][]int {
 	if !j.exists(nodepath.ShardingNecessary(j.name)) || len(j.availableInstances()) == 0 {
 		return nil
 	}
+	return j.reshard()
+}
+
+// reshard is shardIfNecessary once a resharding is asked for. Kept apart: its stack frame is
+// large, and every fire's goroutine would grow its stack for it.
+//
+//go:noinline
+func (j *Job) reshard() map[string][]int {
 	if !j.leaderUntilBlock() {
 		if !j.waitCache(func() bool {
 			// The leader may go while we wait, and its deletion event be missed in a reconnection:
@@ -41,7 +49,7 @@ func (j *Job) shardIfNecessary() map[string][]int {
 	cfg := j.config()
 	if data, err := c.Get(nodepath.Config(j.name)); err == nil {
 		if fresh, err := unmarshalConfig(data); err == nil && fresh.ShardingTotalCount > 0 {
-			cfg = fresh
+			cfg = &fresh
 		}
 	}
 	total := cfg.ShardingTotalCount

@@ -57,14 +57,14 @@ func TestPrevFire(t *testing.T) {
 func TestLeaseContextEndsWhenTheRegistryWentSilent(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var lapsed, fenced bool
-	lc := &leaseCtx{Context: ctx, lapsed: func() bool { return lapsed }, fence: func() { fenced = true; cancel() }}
-	if err := lc.Err(); err != nil || fenced {
-		t.Fatalf("Err() = %v, fenced %v; want nil while the lease holds", err, fenced)
+	l := &testLease{cancel: cancel}
+	lc := &leaseCtx{Context: ctx, lease: l}
+	if err := lc.Err(); err != nil || l.fenced {
+		t.Fatalf("Err() = %v, fenced %v; want nil while the lease holds", err, l.fenced)
 	}
-	lapsed = true
-	if err := lc.Err(); !errors.Is(err, context.Canceled) || !fenced {
-		t.Fatalf("Err() = %v, fenced %v; want context.Canceled and the item fenced", err, fenced)
+	l.isLapsed = true
+	if err := lc.Err(); !errors.Is(err, context.Canceled) || !l.fenced {
+		t.Fatalf("Err() = %v, fenced %v; want context.Canceled and the item fenced", err, l.fenced)
 	}
 	select {
 	case <-lc.Done():
@@ -72,6 +72,15 @@ func TestLeaseContextEndsWhenTheRegistryWentSilent(t *testing.T) {
 		t.Fatal("Err reported the end but Done is open")
 	}
 }
+
+// testLease lapses when told to; fencing cancels the context.
+type testLease struct {
+	isLapsed, fenced bool
+	cancel           context.CancelFunc
+}
+
+func (l *testLease) lapsed() bool { return l.isLapsed }
+func (l *testLease) fence()       { l.fenced = true; l.cancel() }
 
 // The queued failover item's data: the interrupted fire, the make-up after a comma, either may
 // be missing; the bare number earlier versions wrote is the interrupted fire.
