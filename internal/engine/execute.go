@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"runtime"
 	"slices"
 	"sync"
@@ -152,7 +153,7 @@ func (j *Job) runOnce(fireTime time.Time, catchUp bool) error {
 	if !ok {
 		return nil
 	}
-	j.log.Debug("run", "fireTime", fireTime, "items", own, "served", served, "gaps", gaps)
+	j.debugRun(fireTime, own, served, gaps)
 	all := j.runContexts(cfg, scs, fireTime)
 	if err := j.before(all); err != nil {
 		return err
@@ -169,13 +170,21 @@ func (j *Job) runOnce(fireTime time.Time, catchUp bool) error {
 			return err
 		}
 	}
-	if ran && len(items) > 0 {
+	if ran && len(items) > 0 && j.misfirePending(items) {
 		if err := j.compensateMisfires(cfg, items, served, fireTime, gaps); err != nil {
 			return err
 		}
 	}
 	j.after(all)
 	return nil
+}
+
+// debugRun logs what a run serves. Apart from runOnce, whose frame every fire's goroutine grows
+// its stack for: the arguments would take room there.
+func (j *Job) debugRun(fireTime time.Time, own []int, served map[int]bool, gaps map[int]time.Time) {
+	if j.log.Enabled(context.Background(), slog.LevelDebug) {
+		j.log.Debug("run", "fireTime", fireTime, "items", own, "served", served, "gaps", gaps)
+	}
 }
 
 // compensateMisfires runs the fires flagged misfired while this run went on (§4.4), for all the
@@ -279,15 +288,17 @@ func (j *Job) contexts(cfg *jobapi.JobConfiguration, items []int, fires map[int]
 // runContexts is what listeners see of a run, also when it has no items.
 func (j *Job) runContexts(cfg *jobapi.JobConfiguration, scs []jobapi.ShardingContext, fireTime time.Time) jobapi.ShardingContexts {
 	out := jobapi.ShardingContexts{
-		JobName: j.name, TaskID: sharding.TaskID(j.name, nil, j.rt.id), JobParameter: cfg.JobParameter,
+		JobName: j.name, JobParameter: cfg.JobParameter,
 		ShardingTotalCount:     cfg.ShardingTotalCount,
 		ShardingItemParameters: make(map[int]string, len(scs)),
 		FireTime:               fireTime,
 	}
-	for k, sc := range scs {
-		if k == 0 {
-			out.TaskID = sc.TaskID
-		}
+	if len(scs) > 0 {
+		out.TaskID = scs[0].TaskID
+	} else {
+		out.TaskID = sharding.TaskID(j.name, nil, j.rt.id)
+	}
+	for _, sc := range scs {
 		out.ShardingItemParameters[sc.ShardingItem] = sc.ShardingParameter
 	}
 	return out

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"slices"
 	"time"
 
 	"github.com/elasticjob-go/elasticjob/internal/nodepath"
@@ -63,6 +64,15 @@ func (j *Job) takeMisfire(items []int) []time.Time {
 	sched := j.sched
 	j.mu.Unlock()
 	return fires.runs(sched, time.Now())
+}
+
+// misfirePending: a fire was flagged misfired here, or an item has a misfire node; when not,
+// the run has nothing to compensate (see compensateMisfires).
+func (j *Job) misfirePending(items []int) bool {
+	j.mu.Lock()
+	flagged := !j.misfired.none()
+	j.mu.Unlock()
+	return flagged || slices.ContainsFunc(items, func(i int) bool { return j.exists(nodepath.ItemMisfire(j.name, i)) })
 }
 
 // takeMisfired takes the fires flagged misfired in the current session and not yet compensated,
