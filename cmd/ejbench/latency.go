@@ -33,11 +33,16 @@ func (b *bench) fireLatency() error {
 	floorRef := fmt.Sprintf("robfig/cron alone, same %d jobs: p50 %s, p99 %s ms", latencyJobs, summarize(fp50).format("%.2f"), summarize(fp99).format("%.2f"))
 	// ZooKeeper's own time for the writes of the 100 fires (monitorExecution): what a run waits
 	// for beyond the RTT, measured in the same run.
-	mp50, mp99, err := cl.markingTime(b.namespace("marking"), latencyJobs, 2, 200)
+	mp50, mp99, err := cl.markingTime(b.namespace("marking"), latencyJobs, 2, 200, false)
 	if err != nil {
 		return err
 	}
-	markRef := fmt.Sprintf("ZooKeeper alone, the %d fires' marking as one multi: p50 %.2f, p99 %.2f ms", latencyJobs, mp50, mp99)
+	ap50, ap99, err := cl.markingTime(b.namespace("marking"), latencyJobs, 2, 200, true)
+	if err != nil {
+		return err
+	}
+	markRef := fmt.Sprintf("ZooKeeper alone, the %d fires' marking as one multi: p50 %.2f, p99 %.2f ms; as %d multis at once, to the last: p50 %.2f, p99 %.2f ms",
+		latencyJobs, mp50, mp99, latencyJobs, ap50, ap99)
 	for _, monitor := range []bool{true, false} {
 		ns := b.namespace("latency")
 		c, err := b.instance("latency instance", 2*time.Minute, "-ns", ns, "-jobs", fmt.Sprint(latencyJobs),

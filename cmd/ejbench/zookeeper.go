@@ -1,13 +1,16 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-zookeeper/zk"
@@ -138,11 +141,13 @@ func (c *client) rtt(n int) (time.Duration, error) {
 }
 
 // markingTime is what ZooKeeper alone takes for the writes that jobs fires of items items each
-// make at the same instant with monitorExecution, sent as the engine's group commit sends them:
-// one multi with, per job, the check of its instance node and the creation of its running nodes.
-// It returns the median and the 99th percentile over n multis (each followed by one deleting the
-// nodes again, not timed), in ms.
-func (c *client) markingTime(ns string, jobs, items, n int) (p50, p99 float64, err error) {
+// make at the same instant with monitorExecution: per job, the check of its instance node and
+// the creation of its running nodes. apart false sends them as the engine's group commit does,
+// as one multi; true sends one multi per job, all at once from as many goroutines, and times
+// until the last is acknowledged (what the last of the fires would wait for without group
+// commit). It returns the median and the 99th percentile over n rounds (each followed by one
+// multi deleting the nodes again, not timed), in ms.
+func (c *client) markingTime(ns string, jobs, items, n int, apart bool) (p50, p99 float64, err error) {
 	root := "/" + ns
 	var setup []any
 	setup = append(setup, &zk.CreateRequest{Path: root, Data: []byte{}, Acl: zk.WorldACL(zk.PermAll)})
@@ -157,21 +162,35 @@ func (c *client) markingTime(ns string, jobs, items, n int) (p50, p99 float64, e
 	if _, err := c.conn.Multi(setup...); err != nil {
 		return 0, 0, fmt.Errorf("marking setup: %w", err)
 	}
-	var mark, clear []any
+	marks := make([][]any, jobs) // per job
+	var clear []any
 	for j := range jobs {
 		job := fmt.Sprintf("%s/job%d", root, j)
-		mark = append(mark, &zk.CheckVersionRequest{Path: job + "/instance", Version: -1})
+		marks[j] = append(marks[j], &zk.CheckVersionRequest{Path: job + "/instance", Version: -1})
 		for i := range items {
 			running := fmt.Sprintf("%s/%d/running", job, i)
-			mark = append(mark, &zk.CreateRequest{Path: running, Data: []byte("127.0.0.1@-@1"), Acl: zk.WorldACL(zk.PermAll), Flags: zk.FlagEphemeral})
+			marks[j] = append(marks[j], &zk.CreateRequest{Path: running, Data: []byte("127.0.0.1@-@1"), Acl: zk.WorldACL(zk.PermAll), Flags: zk.FlagEphemeral})
 			clear = append(clear, &zk.DeleteRequest{Path: running, Version: -1})
 		}
+	}
+	round := func() error {
+		if !apart {
+			_, err := c.conn.Multi(slices.Concat(marks...)...)
+			return err
+		}
+		errs := make([]error, jobs)
+		var wg sync.WaitGroup
+		for j := range jobs {
+			wg.Go(func() { _, errs[j] = c.conn.Multi(marks[j]...) })
+		}
+		wg.Wait()
+		return errors.Join(errs...)
 	}
 	d := make([]time.Duration, 0, n)
 	for range n {
 		t := time.Now()
-		if _, err := c.conn.Multi(mark...); err != nil {
-			return 0, 0, fmt.Errorf("marking multi: %w", err)
+		if err := round(); err != nil {
+			return 0, 0, fmt.Errorf("marking: %w", err)
 		}
 		d = append(d, time.Since(t))
 		if _, err := c.conn.Multi(clear...); err != nil {
