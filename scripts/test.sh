@@ -59,7 +59,12 @@ timings+=("vet $(since "$t")s")
 
 t=$(now)
 status=0
-go test -race -count=1 -timeout=8m -json "${testflags[@]}" "${pkgs[@]}" | "$tmp/testsummary" || status=$?
+# go-zookeeper v1.0.4 (the latest release) reads Conn.lastZxid in sendSetWatches while its receive
+# loop writes it, after a reconnection (go-zookeeper/zk#35, unmerged; samuel/go-zookeeper#178,
+# #260): the race detector fails whichever test reconnected at that instant. Its package alone is
+# compiled without the detector's instrumentation; ours and every other package keep it.
+norace=-gcflags=github.com/go-zookeeper/zk=-race=false
+go test -race "$norace" -count=1 -timeout=8m -json "${testflags[@]}" "${pkgs[@]}" | "$tmp/testsummary" || status=$?
 timings+=("tests $(since "$t")s")
 
 # The 60 s chaos run (chaos/chaos_test.go) goes last, alone on the machine, so that its faults
