@@ -29,6 +29,7 @@ func (c *Center) Lock(ctx context.Context, latchPath string) (unlock func(), err
 		return nil, pathError(latchPath, err)
 	}
 	lost := c.lostChan()
+	session := c.conn.SessionID()
 	parent := c.abs(latchPath)
 	ours, err := c.createLatchNode(ctx, parent, "_c_"+uuid.NewString()+"-latch-", lost)
 	if err != nil {
@@ -55,7 +56,7 @@ func (c *Center) Lock(ctx context.Context, latchPath string) (unlock func(), err
 			if i == 0 {
 				return unlock, nil
 			}
-			err = c.awaitDeletion(ctx, parent+"/"+children[i-1], lost)
+			err = c.awaitDeletion(ctx, parent+"/"+children[i-1], lost, session)
 			if err == nil {
 				continue
 			}
@@ -137,7 +138,10 @@ func (c *Center) findProtected(parent, prefix string) (string, error) {
 }
 
 // awaitDeletion waits until the node at path is deleted (nil at once if it is already gone).
-func (c *Center) awaitDeletion(ctx context.Context, path string, lost chan struct{}) error {
+// session is the one our latch node was created in: go-zookeeper sends a request queued while
+// that session expired in the session that replaces it, where the watch would wait for a
+// predecessor that nothing ties to our (gone) node any more.
+func (c *Center) awaitDeletion(ctx context.Context, path string, lost chan struct{}, session int64) error {
 	wake := make(chan struct{}, 1)
 	c.mu.Lock()
 	c.waiters[path] = append(c.waiters[path], wake)
@@ -158,6 +162,9 @@ func (c *Center) awaitDeletion(ctx context.Context, path string, lost chan struc
 	}
 	if err != nil {
 		return err
+	}
+	if c.conn.SessionID() != session {
+		return ErrSessionLost
 	}
 	select {
 	case <-wake: // deleted, or changed: either way the caller looks again

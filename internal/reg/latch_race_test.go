@@ -44,3 +44,40 @@ func TestLockWaiterWokenByExpiredWatch(t *testing.T) {
 		})
 	}
 }
+
+// The same waiter, when its watch on the predecessor goes out after its node's session was
+// replaced: go-zookeeper queues a request asked for while the connection is down (the node just
+// created, the link cut before the watch went out) and sends it in the session that replaces the
+// expired one, where it succeeds. The waiter must see that the watch is not of its node's
+// session and fail, not wait for a predecessor that no longer stands before anything of ours.
+// Here the session is replaced first and the watch asked for then: the request goes out in the
+// new session, as the queued one did, without depending on go-zookeeper's queue timing.
+func TestLockWaiterWatchSentInTheReplacementSessionFails(t *testing.T) {
+	b := backends()[1] // standalone
+	cfg := testConfig(t)
+	cfg.SessionTimeout = time.Second
+	holder := b.openNS(t, cfg)
+	c, l := b.openFaulty(t, cfg)
+	const latch = "/job/leader/failover/latch"
+	unlock, err := holder.Lock(t.Context(), latch)
+	must(t, err)
+	defer unlock()
+	kids, err := holder.Children(latch)
+	must(t, err)
+	predecessor := c.abs(latch + "/" + kids[0])
+	release := make(chan struct{})
+	c.OnState(func(s State) {
+		if s == StateSuspended {
+			<-release // Lost comes late, as in the test above
+		}
+	})
+	defer close(release)
+	session := c.conn.SessionID()
+	l.Expire()
+	waitFor(t, func() bool { id := c.conn.SessionID(); return id != 0 && id != session })
+	ctx, cancel := context.WithTimeout(t.Context(), 15*time.Second)
+	defer cancel()
+	if err := c.awaitDeletion(ctx, predecessor, c.lostChan(), session); !errors.Is(err, ErrSessionLost) {
+		t.Fatalf("awaitDeletion with its watch sent in a new session: %v, want %v", err, ErrSessionLost)
+	}
+}
