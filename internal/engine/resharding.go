@@ -24,8 +24,6 @@ func (j *Job) shardIfNecessary() map[string][]int {
 
 // reshard is shardIfNecessary once a resharding is asked for. Kept apart: its stack frame is
 // large, and every fire's goroutine would grow its stack for it.
-//
-//go:noinline
 func (j *Job) reshard() map[string][]int {
 	if !j.leaderUntilBlock() {
 		if !j.waitCache(func() bool {

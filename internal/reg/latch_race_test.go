@@ -7,6 +7,31 @@ import (
 	"time"
 )
 
+// latch is the lock of the lock-waiter tests.
+const latch = "/job/leader/failover/latch"
+
+// heldLatchLostLate sets up the lock-waiter tests: holder holds latch; c, whose link l the test
+// breaks, has a session of 1 s and a state listener that holds the states goroutine up on
+// Suspended, so that Lost comes late (until the test ends).
+func heldLatchLostLate(t *testing.T, b backend) (holder, c *Center, l link) {
+	t.Helper()
+	cfg := testConfig(t)
+	cfg.SessionTimeout = time.Second
+	holder = b.openNS(t, cfg)
+	c, l = b.openFaulty(t, cfg)
+	unlock, err := holder.Lock(t.Context(), latch)
+	must(t, err)
+	t.Cleanup(unlock)
+	release := make(chan struct{})
+	c.OnState(func(s State) {
+		if s == StateSuspended {
+			<-release // the states goroutine is busy: Lost comes late
+		}
+	})
+	t.Cleanup(func() { close(release) })
+	return holder, c, l
+}
+
 // A Lock waiter whose session expires must fail as soon as the client learns of the expiry:
 // the client ends its watch with EventNotWatching. It used to wait for the Lost state instead,
 // and the states goroutine can be held up (by a listener, or by a NewSession re-sync waiting on
@@ -14,21 +39,7 @@ import (
 func TestLockWaiterWokenByExpiredWatch(t *testing.T) {
 	for _, b := range backends()[:2] { // embedded and standalone
 		t.Run(b.name, func(t *testing.T) {
-			cfg := testConfig(t)
-			cfg.SessionTimeout = time.Second
-			holder := b.openNS(t, cfg)
-			c, l := b.openFaulty(t, cfg)
-			const latch = "/job/leader/failover/latch"
-			unlock, err := holder.Lock(t.Context(), latch)
-			must(t, err)
-			defer unlock()
-			release := make(chan struct{})
-			c.OnState(func(s State) {
-				if s == StateSuspended {
-					<-release // the states goroutine is busy: Lost comes late
-				}
-			})
-			defer close(release)
+			holder, c, l := heldLatchLostLate(t, b)
 			ctx, cancel := context.WithTimeout(t.Context(), 15*time.Second)
 			defer cancel()
 			failed := make(chan error, 1)
@@ -53,25 +64,10 @@ func TestLockWaiterWokenByExpiredWatch(t *testing.T) {
 // Here the session is replaced first and the watch asked for then: the request goes out in the
 // new session, as the queued one did, without depending on go-zookeeper's queue timing.
 func TestLockWaiterWatchSentInTheReplacementSessionFails(t *testing.T) {
-	b := backends()[1] // standalone
-	cfg := testConfig(t)
-	cfg.SessionTimeout = time.Second
-	holder := b.openNS(t, cfg)
-	c, l := b.openFaulty(t, cfg)
-	const latch = "/job/leader/failover/latch"
-	unlock, err := holder.Lock(t.Context(), latch)
-	must(t, err)
-	defer unlock()
+	holder, c, l := heldLatchLostLate(t, backends()[1]) // standalone
 	kids, err := holder.Children(latch)
 	must(t, err)
 	predecessor := c.abs(latch + "/" + kids[0])
-	release := make(chan struct{})
-	c.OnState(func(s State) {
-		if s == StateSuspended {
-			<-release // Lost comes late, as in the test above
-		}
-	})
-	defer close(release)
 	session := c.conn.SessionID()
 	l.Expire()
 	waitFor(t, func() bool { id := c.conn.SessionID(); return id != 0 && id != session })
