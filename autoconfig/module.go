@@ -39,6 +39,8 @@ type Params struct {
 	Jobs      []starter.JobDefinition      `group:"elasticjob.jobs"`
 	Listeners []starter.ListenerDefinition `group:"elasticjob.listeners"`
 	Logger    *slog.Logger                 `optional:"true"`
+	// Observers receive the engine's events (tracing and metrics provide theirs here).
+	Observers []starter.Observer `group:"elasticjob.observers"`
 }
 
 // Result is what Module provides.
@@ -61,7 +63,7 @@ func provide(p Params) (Result, error) {
 	if props.Dump.Enabled && props.Dump.Port != 0 {
 		log.Warn("elasticjob: the dump service is not available in elasticjob-go; elasticjob.dump is ignored", "port", props.Dump.Port)
 	}
-	reg := &Registry{cfg: props.RegCenter.registryConfig(), log: log}
+	reg := &Registry{cfg: props.RegCenter.registryConfig(), log: log, observers: p.Observers}
 	p.Lifecycle.Append(fx.Hook{OnStart: reg.start, OnStop: reg.stop})
 	return Result{Properties: props, Registry: reg, OneOffJobs: newOneOffJobs(props)}, nil
 }

@@ -13,8 +13,9 @@ import (
 // (fx.New, fx.ValidateApp) never waits for ZooKeeper; Center is valid from then on — in the
 // OnStart hooks of components that depend on *Registry, and in everything that runs later.
 type Registry struct {
-	cfg starter.RegistryCenterConfig
-	log *slog.Logger
+	cfg       starter.RegistryCenterConfig
+	log       *slog.Logger
+	observers []starter.Observer
 
 	mu sync.Mutex
 	rc *starter.RegistryCenter
@@ -32,7 +33,11 @@ func (r *Registry) start(ctx context.Context) error {
 	if r.cfg.ServerLists == "" {
 		r.log.Warn("elasticjob: regCenter.serverLists is not set: using the embedded in-process registry, which coordinates the jobs of this process only")
 	}
-	rc, err := starter.NewRegistryCenter(ctx, r.cfg, starter.WithLogger(r.log))
+	opts := []starter.RegistryOption{starter.WithLogger(r.log)}
+	for _, o := range r.observers {
+		opts = append(opts, starter.WithObserver(o))
+	}
+	rc, err := starter.NewRegistryCenter(ctx, r.cfg, opts...)
 	if err != nil {
 		return err
 	}

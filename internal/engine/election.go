@@ -32,6 +32,7 @@ func (j *Job) elect() error {
 		return fmt.Errorf("engine: job %q: election: %w", j.name, err)
 	}
 	j.log.Info("elected leader")
+	j.setLeading(true)
 	// A leader change usually follows a membership change whose own resharding request may
 	// have been judged by the old leader's node (crashed sessions lose both nodes at once):
 	// the new leader asks for a resharding itself (static sharding excepted).
@@ -72,5 +73,12 @@ func (j *Job) setReshardingFlag() {
 	}
 	if _, err := j.rt.center.CreateIfAbsent(nodepath.ShardingNecessary(j.name), ""); err != nil {
 		j.log.Warn("setting the resharding flag", "error", err)
+	}
+}
+
+// setLeading records and reports a change of this instance's leadership of the job.
+func (j *Job) setLeading(on bool) {
+	if j.leading.Swap(on) != on {
+		j.observe(Event{Kind: EventLeadership, Leader: on})
 	}
 }

@@ -30,6 +30,7 @@ func (j *Job) onEvent(ev reg.Event) {
 	case len(parts) == 2 && parts[0] == "servers":
 		j.onServer(ev, parts[1])
 	case rest == "leader/election/instance" && ev.Type == reg.EventDeleted:
+		j.setLeading(false)
 		j.rt.async(func() {
 			if j.localAvailable() {
 				j.electLogged()

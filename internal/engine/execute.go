@@ -40,6 +40,12 @@ func (j *Job) fire(kind runKind, fireTime time.Time) {
 	if !j.begin() {
 		if kind == kindCron {
 			j.flagMisfire(fireTime)
+			if j.observing() {
+				j.mu.Lock()
+				items := slices.Clone(j.lastItems)
+				j.mu.Unlock()
+				j.observe(Event{Kind: EventMisfired, Items: items, FireTime: fireTime})
+			}
 		}
 		return
 	}
@@ -153,6 +159,9 @@ func (j *Job) runOnce(fireTime time.Time, catchUp bool) error {
 	if !ok {
 		return nil
 	}
+	if j.observing() {
+		j.observeStaged(scs, own, fireTime, sourceOf(catchUp))
+	}
 	j.debugRun(fireTime, own, served, gaps)
 	all := j.runContexts(cfg, scs, fireTime)
 	if err := j.before(all); err != nil {
@@ -166,7 +175,7 @@ func (j *Job) runOnce(fireTime time.Time, catchUp bool) error {
 	ran := true
 	if len(own) > 0 {
 		var err error
-		if ran, err = j.execute(cfg, scs, nil, catchUp); err != nil {
+		if ran, err = j.execute(cfg, scs, nil, catchUp, sourceOf(catchUp)); err != nil {
 			return err
 		}
 	}
@@ -211,7 +220,7 @@ func (j *Job) compensateMisfires(cfg *jobapi.JobConfiguration, items []int, serv
 			if !ok || len(run) == 0 {
 				continue
 			}
-			ran, err := j.execute(cfg, scs, nil, false)
+			ran, err := j.execute(cfg, scs, nil, false, SourceMisfire)
 			if err != nil {
 				return err
 			}
@@ -255,7 +264,14 @@ func (j *Job) runFailover(c claim) (ran bool, err error) {
 		j.dropClaim(c)
 		return true, nil
 	}
-	ran, err = j.execute(cfg, scs, &c, true)
+	src := SourceFailover
+	if c.run.fire.IsZero() {
+		src = SourceMakeUp // a crash window's make-up alone
+	}
+	if j.observing() {
+		j.observeStaged(scs, []int{c.item}, fire, src)
+	}
+	ran, err = j.execute(cfg, scs, &c, true, src)
 	if err == nil {
 		j.after(all)
 	}
@@ -329,7 +345,7 @@ func (j *Job) after(all jobapi.ShardingContexts) {
 // clears them (one transaction). fo is the failover claim the run serves, nil for a run of the
 // instance's own items. ran is false when the items could not be marked; err is the item error
 // the error handler stopped the run on (THROW).
-func (j *Job) execute(cfg *jobapi.JobConfiguration, scs []jobapi.ShardingContext, fo *claim, catchUp bool) (ran bool, err error) {
+func (j *Job) execute(cfg *jobapi.JobConfiguration, scs []jobapi.ShardingContext, fo *claim, catchUp bool, src Source) (ran bool, err error) {
 	items := make([]int, len(scs))
 	for k, sc := range scs {
 		items[k] = sc.ShardingItem
@@ -373,9 +389,39 @@ func (j *Job) execute(cfg *jobapi.JobConfiguration, scs []jobapi.ShardingContext
 		j.clear(items, true, nil)
 		return false, nil
 	}
-	fenced, stop := j.runItems(cfg, scs, marked, fo)
+	var started time.Time
+	if j.observing() {
+		started = time.Now()
+		j.observe(Event{Kind: EventRunStarted, TaskID: scs[0].TaskID, Source: src, Items: items, FireTime: scs[0].FireTime, Time: started})
+	}
+	fenced, stop, errs := j.runItems(cfg, scs, marked, fo, src)
 	j.afterFenced(scs, fenced, marked, fo, session)
+	if j.observing() {
+		j.observe(Event{Kind: EventRunFinished, TaskID: scs[0].TaskID, Source: src, Items: items, FireTime: scs[0].FireTime,
+			Duration: time.Since(started), ItemErrors: errs})
+	}
 	return true, stop
+}
+
+// sourceOf is the source of a runOnce run: an owed fire's is a make-up.
+func sourceOf(catchUp bool) Source {
+	if catchUp {
+		return SourceMakeUp
+	}
+	return SourceNormal
+}
+
+// observeStaged reports a run's start (TASK_STAGING) and, without items, its end.
+func (j *Job) observeStaged(scs []jobapi.ShardingContext, items []int, fireTime time.Time, src Source) {
+	taskID := sharding.TaskID(j.name, items, j.rt.id)
+	if len(scs) > 0 {
+		taskID = scs[0].TaskID
+	}
+	now := time.Now()
+	j.observe(Event{Kind: EventRunStaged, TaskID: taskID, Source: src, Items: slices.Clone(items), FireTime: fireTime, Time: now})
+	if len(items) == 0 {
+		j.observe(Event{Kind: EventRunEmpty, TaskID: taskID, Source: src, FireTime: fireTime, Time: now})
+	}
 }
 
 // markRunning creates the items' running nodes in one transaction: persistent with failover
@@ -448,8 +494,8 @@ func (j *Job) runningElsewhere(items []int) map[int]bool {
 // fenced items were fenced, and the first error the error handler stopped the run on: items not
 // started by then are skipped (and cleared). The last item runs on the calling goroutine: a run
 // of one item starts none.
-func (j *Job) runItems(cfg *jobapi.JobConfiguration, scs []jobapi.ShardingContext, marked bool, fo *claim) (map[int]fence, error) {
-	r := &itemsRun{j: j, scs: scs, acts: make([]activeItem, len(scs))}
+func (j *Job) runItems(cfg *jobapi.JobConfiguration, scs []jobapi.ShardingContext, marked bool, fo *claim, src Source) (map[int]fence, error, map[int]error) {
+	r := &itemsRun{j: j, scs: scs, acts: make([]activeItem, len(scs)), src: src}
 	j.mu.Lock()
 	for k, sc := range scs {
 		a := &r.acts[k]
@@ -483,6 +529,11 @@ func (j *Job) runItems(cfg *jobapi.JobConfiguration, scs []jobapi.ShardingContex
 		}
 		if r.stopped() {
 			r.release()
+			if j.observing() {
+				r.mu.Lock()
+				r.errs.add(scs[k].ShardingItem, errStopped)
+				r.mu.Unlock()
+			}
 			r.finish(k) // never started: its running node goes all the same
 			continue
 		}
@@ -497,7 +548,7 @@ func (j *Job) runItems(cfg *jobapi.JobConfiguration, scs []jobapi.ShardingContex
 		close(r.done)
 		<-cleared
 	}
-	return r.fenced, r.stop
+	return r.fenced, r.stop, r.errs.errs
 }
 
 // itemsRun is one runItems call, shared by its items' goroutines.
@@ -509,22 +560,52 @@ type itemsRun struct {
 	sem  chan struct{} // bounds the items running at once; nil when they all fit
 	wg   sync.WaitGroup
 
+	src Source // for the observer
+
 	mu   sync.Mutex
-	stop error // the first error the error handler stopped the run on
+	stop error     // the first error the error handler stopped the run on
+	errs runErrors // the items' errors, for the observer
 
 	fenced map[int]fence // items fencing cancelled; guarded by j.mu
 }
 
 func (r *itemsRun) run(k int) {
 	defer r.release()
-	if err := r.j.runItem(&r.acts[k].ctx, r.scs[k]); err != nil {
-		r.mu.Lock()
-		if r.stop == nil {
-			r.stop = err
-		}
-		r.mu.Unlock()
+	if r.j.observing() {
+		r.runObserved(k)
+		return
+	}
+	if stop, _ := r.j.runItem(&r.acts[k].ctx, r.scs[k]); stop != nil {
+		r.stopWith(stop)
 	}
 	r.finish(k)
+}
+
+// runObserved is run with the item's events; apart, so that the unobserved path stays lean.
+func (r *itemsRun) runObserved(k int) {
+	sc := r.scs[k]
+	start := time.Now()
+	r.j.observe(Event{Kind: EventItemStarted, TaskID: sc.TaskID, Source: r.src, Item: sc.ShardingItem, FireTime: sc.FireTime, Time: start})
+	stop, err := r.j.runItem(&r.acts[k].ctx, sc)
+	if stop != nil {
+		r.stopWith(stop)
+	}
+	if err != nil {
+		r.mu.Lock()
+		r.errs.add(sc.ShardingItem, err)
+		r.mu.Unlock()
+	}
+	r.j.observe(Event{Kind: EventItemFinished, TaskID: sc.TaskID, Source: r.src, Item: sc.ShardingItem, FireTime: sc.FireTime,
+		Duration: time.Since(start), Err: err})
+	r.finish(k)
+}
+
+func (r *itemsRun) stopWith(err error) {
+	r.mu.Lock()
+	if r.stop == nil {
+		r.stop = err
+	}
+	r.mu.Unlock()
 }
 
 func (r *itemsRun) release() {
@@ -610,17 +691,19 @@ func (j *Job) clearAsCompleted(scs []jobapi.ShardingContext, done <-chan int, cl
 	}
 }
 
-// runItem runs one item; a failure goes to the error handler, whose verdict it returns.
-func (j *Job) runItem(ctx context.Context, sc jobapi.ShardingContext) (stop error) {
+// runItem runs one item; a failure (err, a panic included) goes to the error handler, whose
+// verdict it returns as stop.
+func (j *Job) runItem(ctx context.Context, sc jobapi.ShardingContext) (stop, err error) {
 	defer func() {
 		if p := recover(); p != nil {
+			err = fmt.Errorf("panic: %v", p)
 			stop = j.handleError(fmt.Errorf("job %q item %d: panic: %v", j.name, sc.ShardingItem, p))
 		}
 	}()
-	if err := j.spec.Runner.RunItem(ctx, sc); err != nil {
-		return j.handleError(fmt.Errorf("job %q item %d: %w", j.name, sc.ShardingItem, err))
+	if err = j.spec.Runner.RunItem(ctx, sc); err != nil {
+		return j.handleError(fmt.Errorf("job %q item %d: %w", j.name, sc.ShardingItem, err)), err
 	}
-	return nil
+	return nil, nil
 }
 
 // clear deletes the running nodes of completed items (and a failover run's failover and

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/elasticjob-go/elasticjob/internal/jobapi"
@@ -50,6 +51,7 @@ type Job struct {
 	log  *slog.Logger
 
 	bound     []BoundListener // the listeners of spec that see the cache's events
+	leading   atomic.Bool     // this instance wrote the leader node (for EventLeadership)
 	cache     *reg.Cache
 	ready     chan struct{} // closed once cache is set: events wait for it
 	readyOnce sync.Once

@@ -62,6 +62,8 @@ func (j *Job) Shutdown(ctx context.Context) error {
 	j.removeOwnNodes()
 	j.cache.Close()
 	j.rt.dropJob(j)
+	j.setLeading(false)
+	j.observe(Event{Kind: EventUnregistered})
 	return err
 }
 

@@ -329,7 +329,10 @@ func (j *Job) makeUpGaps(cfg *jobapi.JobConfiguration, gaps map[int]time.Time) e
 		return nil
 	}
 	j.log.Info("make-up: fires missed while items changed hands", "items", items)
-	_, err := j.execute(cfg, scs, nil, true)
+	if j.observing() {
+		j.observeStaged(scs, items, scs[0].FireTime, SourceMakeUp)
+	}
+	_, err := j.execute(cfg, scs, nil, true, SourceMakeUp)
 	return err
 }
 

@@ -56,6 +56,7 @@ func (r *Runtime) Register(spec Spec) (*Job, error) {
 		r.dropJob(j)
 		return nil, err
 	}
+	j.observe(Event{Kind: EventRegistered})
 	return j, nil
 }
 

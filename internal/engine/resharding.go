@@ -39,6 +39,7 @@ func (j *Job) reshard() map[string][]int {
 		return j.readOwnItems()
 	}
 	c := j.rt.center
+	began := time.Now()
 	if ok, err := c.Exists(nodepath.ShardingNecessary(j.name)); err == nil && !ok {
 		// Done already (by this leader at an earlier fire): the cache lags behind its events,
 		// as after a burst of thousands of first fires. Its owners may lag too: ask the registry.
@@ -106,9 +107,11 @@ func (j *Job) reshard() map[string][]int {
 	if err := c.Txn(ops...); err != nil {
 		j.log.Warn("resharding transaction failed", "error", err)
 		j.removeLogged(nodepath.ShardingProcessing(j.name))
+		j.observe(Event{Kind: EventResharded, Duration: time.Since(began), Err: err})
 		return nil
 	}
 	j.log.Info("resharded", "total", total, "assignment", describe(available, assignment))
+	j.observe(Event{Kind: EventResharded, Duration: time.Since(began)})
 	return assignment
 }
 

@@ -58,6 +58,8 @@ type Options struct {
 	// fenced when the registry reports the session lost.
 	SessionTimeout time.Duration
 	Logger         *slog.Logger
+	// Observer receives what the engine does (see Observer); nil: nobody observes.
+	Observer Observer
 }
 
 // Runtime is the process-wide engine: one registry session, one instance identity, one cron
@@ -72,6 +74,7 @@ type Runtime struct {
 	parse  schedule.ParseFunc
 	log    *slog.Logger
 	sched  *schedule.Scheduler
+	obs    Observer // nil: no events are built
 
 	ctx    context.Context // ends at Close: unblocks waits and fences what still runs
 	cancel context.CancelFunc
@@ -118,6 +121,7 @@ func NewRuntime(center *reg.Center, opts Options) (*Runtime, error) {
 		center: center, txns: center.NewBatcher(), ip: ip, id: id, parse: parse,
 		log:   log.With("instance", id),
 		sched: schedule.New(log),
+		obs:   opts.Observer,
 		ctx:   ctx, cancel: cancel,
 		jobs:           make(map[string]*Job),
 		reconcileEvery: every,
@@ -232,6 +236,9 @@ func (r *Runtime) Close(ctx context.Context) error {
 // anything that talks to the registry goes to a goroutine.
 func (r *Runtime) onState(s reg.State) {
 	gen := r.stateGen.Add(1)
+	if r.obs != nil {
+		r.obs.Observe(Event{Kind: EventSession, State: s.String(), Time: time.Now()})
+	}
 	switch s {
 	case reg.StateSuspended:
 		r.suspendedIn.Store(r.center.SessionID())
@@ -316,6 +323,7 @@ func (r *Runtime) reregister(gen int64, unpause bool) {
 					return
 				}
 			}
+			j.observe(Event{Kind: EventRegistered})
 		}
 		if unpause && r.stateGen.Load() == gen {
 			r.paused.Store(false)

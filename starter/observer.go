@@ -1,0 +1,46 @@
+package starter
+
+import "github.com/elasticjob-go/elasticjob/internal/engine"
+
+// Observer receives what the engine does on this instance: runs staged, started and
+// finished, items started and finished, misfires, failovers, reshardings, leadership and
+// session changes. Tracing and metrics are observers. Observe is called synchronously on the
+// engine's goroutines and must not block: anything slow goes to a queue of the observer's own.
+type Observer = engine.Observer
+
+// Event is one thing the engine did; EventKind says what, Source why a run happened.
+type (
+	Event     = engine.Event
+	EventKind = engine.EventKind
+	Source    = engine.Source
+)
+
+// The event kinds (see engine's documentation of each).
+const (
+	EventRunStaged     = engine.EventRunStaged
+	EventRunEmpty      = engine.EventRunEmpty
+	EventMisfired      = engine.EventMisfired
+	EventRunStarted    = engine.EventRunStarted
+	EventItemStarted   = engine.EventItemStarted
+	EventItemFinished  = engine.EventItemFinished
+	EventRunFinished   = engine.EventRunFinished
+	EventFailoverTaken = engine.EventFailoverTaken
+	EventResharded     = engine.EventResharded
+	EventLeadership    = engine.EventLeadership
+	EventRegistered    = engine.EventRegistered
+	EventUnregistered  = engine.EventUnregistered
+	EventSession       = engine.EventSession
+)
+
+// The run sources; String gives ElasticJob's execution_source (a make-up is MISFIRE).
+const (
+	SourceNormal   = engine.SourceNormal
+	SourceMisfire  = engine.SourceMisfire
+	SourceFailover = engine.SourceFailover
+	SourceMakeUp   = engine.SourceMakeUp
+)
+
+// WithObserver adds an observer of the engine's events; several calls add several.
+func WithObserver(o Observer) RegistryOption {
+	return func(r *registryOptions) { r.engine.Observer = engine.Observers(r.engine.Observer, o) }
+}
