@@ -71,7 +71,7 @@ func (g *generator) collect(pkg *packages.Package) *pkgDirectives {
 				if !strings.Contains(c.Text, "elasticjob:") {
 					continue
 				}
-				d, errs := directive.Parse(pkg.Fset.Position(c.Pos()), c.Text, valueChecks...)
+				d, errs := directive.Parse(pkg.Fset.Position(c.Pos()), c.Text)
 				if d == nil && errs == nil {
 					continue
 				}

@@ -9,7 +9,10 @@
 // (MarkdownReference) are all derived from them by reflection, so a key cannot be parsed
 // without being documented, or documented without being parsed.
 //
-// Tags on a directive field:
+// The keys of //elasticjob:job are those of internal/jobconf's table, the one schema of a
+// job's configuration: their tag is only directive:"key", and the rest comes from the table.
+//
+// Tags on a directive field of the other kinds:
 //
 //	directive:"key[,required][,allowEmpty][,hint=other]..."  key as ElasticJob spells it; hints feed did-you-mean
 //	doc:"..."           one line for help and README

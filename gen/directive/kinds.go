@@ -40,31 +40,33 @@ func (s *Source) KeyPos(key string) token.Position {
 // so that it runs after every listener that has one.
 const DefaultOrder = math.MaxInt32
 
-// Job is //elasticjob:job. Keys are ElasticJob 3.0.x JobConfiguration field names.
+// Job is //elasticjob:job. Keys are ElasticJob 3.0.x JobConfiguration field names; each tag
+// names an entry of jobconf.Keys, which gives the key's type, bounds, allowed values, checks
+// and doc to the directive as to every other surface.
 type Job struct {
 	Source `doc:"an ElasticJob job run by the type or func below: Execute makes a simple job, FetchData and ProcessData a dataflow job"`
 
 	Name                          string            `directive:"name,required,hint=jobName,hint=job" format:"jobName" doc:"job name, a ZooKeeper path segment: no /, not . or .., no @-@"`
-	Cron                          *string           `directive:"cron" doc:"Quartz cron expression: sec min hour day-of-month month day-of-week [year]"`
-	TimeZone                      *string           `directive:"timeZone" doc:"time zone of the cron expression, GMT+08:00 or an IANA name; default: local"`
-	ShardingTotalCount            *int              `directive:"shardingTotalCount" min:"1" doc:"number of sharding items"`
-	ShardingItemParameters        *string           `directive:"shardingItemParameters,allowEmpty" format:"itemParameters" doc:"parameter of each item, e.g. 0=A,1=B; items are 0..shardingTotalCount-1"`
-	JobParameter                  *string           `directive:"jobParameter,allowEmpty" doc:"free text passed to every item"`
-	MonitorExecution              *bool             `directive:"monitorExecution" doc:"record running items in ZooKeeper and skip items still running; default: true"`
-	Failover                      *bool             `directive:"failover" doc:"rerun the items of a crashed instance on a live one; default: false"`
-	Misfire                       *bool             `directive:"misfire" doc:"run once more for fires missed while the job was running; default: true"`
-	MaxTimeDiffSeconds            *int              `directive:"maxTimeDiffSeconds" min:"-1" doc:"largest clock difference to ZooKeeper in seconds; -1 (default) disables the check"`
-	ReconcileIntervalMinutes      *int              `directive:"reconcileIntervalMinutes" min:"0" doc:"minutes between resharding reconciles; 0 disables; default: 10"`
-	JobShardingStrategyType       *string           `directive:"jobShardingStrategyType" doc:"sharding strategy: AVG_ALLOCATION (default), ODEVITY or ROUND_ROBIN"`
-	JobExecutorServiceHandlerType *string           `directive:"jobExecutorServiceHandlerType" enum:"CPU|SINGLE_THREAD" doc:"item pool: CPU (2 x cores, default) or SINGLE_THREAD"`
-	JobErrorHandlerType           *string           `directive:"jobErrorHandlerType" doc:"error handler: LOG (default), THROW, IGNORE, EMAIL, WECHAT or DINGTALK"`
-	JobListenerTypes              []string          `directive:"jobListenerTypes" doc:"listener type names, comma-separated"`
-	Description                   *string           `directive:"description,allowEmpty" doc:"free text shown by the console"`
-	Disabled                      *bool             `directive:"disabled" doc:"start with this instance's server disabled; default: false"`
-	Overwrite                     *bool             `directive:"overwrite" doc:"this configuration replaces the one in ZooKeeper at start-up; default: false"`
-	Label                         *string           `directive:"label" doc:"label used by the job instance registry"`
-	StaticSharding                *bool             `directive:"staticSharding" doc:"never reshard once sharding exists; default: false"`
-	Props                         map[string]string `directive:"props,allowEmpty" doc:"one entry of props, e.g. props.streaming.process=true for a streaming dataflow job"`
+	Cron                          *string           `directive:"cron"`
+	TimeZone                      *string           `directive:"timeZone"`
+	ShardingTotalCount            *int              `directive:"shardingTotalCount"`
+	ShardingItemParameters        *string           `directive:"shardingItemParameters"`
+	JobParameter                  *string           `directive:"jobParameter"`
+	MonitorExecution              *bool             `directive:"monitorExecution"`
+	Failover                      *bool             `directive:"failover"`
+	Misfire                       *bool             `directive:"misfire"`
+	MaxTimeDiffSeconds            *int              `directive:"maxTimeDiffSeconds"`
+	ReconcileIntervalMinutes      *int              `directive:"reconcileIntervalMinutes"`
+	JobShardingStrategyType       *string           `directive:"jobShardingStrategyType"`
+	JobExecutorServiceHandlerType *string           `directive:"jobExecutorServiceHandlerType"`
+	JobErrorHandlerType           *string           `directive:"jobErrorHandlerType"`
+	JobListenerTypes              []string          `directive:"jobListenerTypes"`
+	Description                   *string           `directive:"description"`
+	Disabled                      *bool             `directive:"disabled"`
+	Overwrite                     *bool             `directive:"overwrite"`
+	Label                         *string           `directive:"label"`
+	StaticSharding                *bool             `directive:"staticSharding"`
+	Props                         map[string]string `directive:"props"`
 }
 
 // Listener is //elasticjob:listener: a starter.Listener run on every instance.

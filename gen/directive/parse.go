@@ -8,42 +8,20 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/elasticjob-go/elasticjob/internal/jobconf"
 )
 
 const prefix = "//elasticjob:"
-
-// Option adjusts Parse.
-type Option func(*options)
-
-type options struct {
-	checks []valueCheck
-}
-
-type valueCheck struct {
-	key string
-	fn  func(string) error
-}
-
-// Check makes Parse validate the value of key (spelled as in Settings: "cron", "timeZone",
-// "props.script.command.line", ...) in every directive that sets it, once its type is
-// known to be right. fn gets the canonical value; its error is reported at that value.
-// It is how the caller plugs in checks that live elsewhere, such as the Quartz parser.
-func Check(key string, fn func(value string) error) Option {
-	return func(o *options) { o.checks = append(o.checks, valueCheck{key, fn}) }
-}
 
 // Parse reads one comment (its text as in ast.Comment, starting with //) written at pos.
 // It returns nil, nil for a comment that is not a directive. Otherwise it returns every
 // problem of the line, sorted, each at the column of the offending token, and the
 // directive with the keys that could be read; when there are problems the caller must
 // not generate from it, but may use it for further checks (its kind, its job).
-func Parse(pos token.Position, comment string, opts ...Option) (Directive, ErrorList) {
-	var o options
-	for _, opt := range opts {
-		opt(&o)
-	}
+func Parse(pos token.Position, comment string) (Directive, ErrorList) {
 	line, _, _ := strings.Cut(comment, "\n")
-	p := &parser{pos: pos, set: map[string]setting{}}
+	p := &parser{pos: pos}
 	kindOff, ok := p.header(line)
 	if !ok {
 		return nil, nil
@@ -56,7 +34,7 @@ func Parse(pos token.Position, comment string, opts ...Option) (Directive, Error
 		p.errorf(kindOff, "missing directive kind after %s, want %s", prefix, orList(kindNames()))
 	case spec == nil:
 		names := kindNames()
-		p.errorf(kindOff, "unknown directive kind %q, want %s%s", kind, orList(names), didYouMean(suggest(kind, names, names)))
+		p.errorf(kindOff, "unknown directive kind %q, want %s%s", kind, orList(names), jobconf.DidYouMean(jobconf.Suggest(kind, names, names)))
 	}
 	args := l.args()
 	if spec == nil {
@@ -64,13 +42,6 @@ func Parse(pos token.Position, comment string, opts ...Option) (Directive, Error
 		return nil, p.errs
 	}
 	d := p.fill(spec, kindOff, args)
-	for _, c := range o.checks {
-		if s, ok := p.set[c.key]; ok {
-			if err := c.fn(s.canon); err != nil {
-				p.report(s.arg, wholeValue(err.Error()))
-			}
-		}
-	}
 	p.errs.Sort()
 	return d, p.errs
 }
@@ -79,13 +50,6 @@ func Parse(pos token.Position, comment string, opts ...Option) (Directive, Error
 type parser struct {
 	pos  token.Position
 	errs ErrorList
-	set  map[string]setting // keys decoded without problems
-}
-
-// setting is a key that was decoded: how it was written and its canonical value.
-type setting struct {
-	arg
-	canon string
 }
 
 // at converts a byte offset in the comment into a position; the comment is one line.
@@ -146,7 +110,6 @@ func (p *parser) fill(spec *kindSpec, kindOff int, args []arg) Directive {
 		if val, ok := p.decode(f, a); ok {
 			assign(v.Elem().Field(f.index), f, a.key, val)
 			src.values[a.key] = p.at(a.valueOff)
-			p.set[a.key] = setting{a, canonical(val)}
 		}
 	}
 	for _, f := range spec.fields {
@@ -154,16 +117,7 @@ func (p *parser) fill(spec *kindSpec, kindOff int, args []arg) Directive {
 			p.errorf(kindOff, "missing required key %q for %s%s", f.key, prefix, spec.name)
 		}
 	}
-	d := v.Interface().(Directive)
-	if c, ok := d.(crossChecker); ok {
-		c.crossCheck(func(key string, pr problem) { p.report(p.set[key].arg, pr) })
-	}
-	return d
-}
-
-// crossChecker is a kind with rules between keys, run once every key is decoded.
-type crossChecker interface {
-	crossCheck(report func(key string, p problem))
+	return v.Interface().(Directive)
 }
 
 // decode checks and converts one value, reporting its problems at the value.
@@ -240,7 +194,7 @@ func decodeValue(f *field, s string) (any, []problem) {
 		return items, nil
 	}
 	if !f.hasEnum(s) {
-		return nil, []problem{wholeValue(f.want() + didYouMean(suggest(s, f.enum, f.enum)))}
+		return nil, []problem{wholeValue(f.want() + jobconf.DidYouMean(jobconf.SuggestValue(s, f.enum)))}
 	}
 	if f.format != nil {
 		if problems := f.format(s); len(problems) > 0 {

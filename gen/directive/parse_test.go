@@ -1,7 +1,6 @@
 package directive
 
 import (
-	"errors"
 	"go/token"
 	"math"
 	"testing"
@@ -13,9 +12,9 @@ import (
 
 var at = token.Position{Filename: "jobs.go", Offset: 120, Line: 7, Column: 1}
 
-func mustParse(t *testing.T, comment string, opts ...Option) Directive {
+func mustParse(t *testing.T, comment string) Directive {
 	t.Helper()
-	d, errs := Parse(at, comment, opts...)
+	d, errs := Parse(at, comment)
 	require.Empty(t, errs, "errors: %v", errs)
 	require.NotNil(t, d)
 	return d
@@ -132,23 +131,18 @@ func TestOnlyTheFirstLineIsRead(t *testing.T) {
 	assert.Nil(t, job.Cron)
 }
 
-func TestCheckOption(t *testing.T) {
-	var seen []string
-	cronCheck := Check("cron", func(v string) error {
-		seen = append(seen, v)
-		if v == "0 0 3 * * ?" {
-			return nil
-		}
-		return errors.New("want 6 or 7 fields")
-	})
-	propCheck := Check("props.streaming.process", func(v string) error { return errors.New("not here") })
-
-	mustParse(t, `//elasticjob:job name=a cron="0 0 3 * * ?"`, cronCheck, propCheck)
-	_, errs := Parse(at, `//elasticjob:job name=a cron="* *" props.streaming.process=true`, cronCheck, propCheck)
-	assert.Equal(t, "jobs.go:7:30: cron=\"* *\": want 6 or 7 fields\njobs.go:7:60: props.streaming.process=true: not here", errs.Error())
-	_, errs = Parse(at, `//elasticjob:job name=a cron=""`, cronCheck)
-	assert.Equal(t, `jobs.go:7:30: cron="": empty value, want a non-empty string`, errs.Error(), "checks see only well-typed values")
-	assert.Equal(t, []string{"0 0 3 * * ?", "* *"}, seen)
+// The job keys' checks are jobconf's: the cron goes through the Quartz parser, never-firing
+// included, reported at the value.
+func TestJobKeysAreCheckedByTheSchema(t *testing.T) {
+	mustParse(t, `//elasticjob:job name=a cron="0 0 3 * * ?"`)
+	_, errs := Parse(at, `//elasticjob:job name=a cron="* *" timeZone=Mars/Base jobShardingStrategyType=AVG`)
+	assert.Equal(t, `jobs.go:7:30: cron="* *": expected 6 or 7 fields, found 2
+jobs.go:7:45: timeZone=Mars/Base: unknown time zone "Mars/Base"
+jobs.go:7:79: jobShardingStrategyType=AVG: want one of AVG_ALLOCATION, ODEVITY, ROUND_ROBIN, SINGLE_SHARDING_BALANCE (did you mean "AVG_ALLOCATION"?)`, errs.Error())
+	_, errs = Parse(at, `//elasticjob:job name=a cron="0 0 0 30 2 ?"`)
+	assert.Equal(t, `jobs.go:7:30: cron="0 0 0 30 2 ?": "0 0 0 30 2 ?" never fires (no date matches it, or its years are past)`, errs.Error())
+	_, errs = Parse(at, `//elasticjob:job name=a cron=""`)
+	assert.Equal(t, `jobs.go:7:30: cron="": empty value, want a non-empty string`, errs.Error())
 }
 
 func TestErrorsKeepWhatParsed(t *testing.T) {

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/elasticjob-go/elasticjob/internal/jobconf"
 )
 
 // valueType is what a field holds; it decides how a value is decoded and described.
@@ -86,7 +88,13 @@ func mustSpec(d Directive) *kindSpec {
 		if !ok {
 			panic(fmt.Sprintf("directive: %s.%s has no directive tag", t.Name(), sf.Name))
 		}
-		f, err := newField(i, sf, tag)
+		var f *field
+		var err error
+		if key := jobconf.Lookup(tag); key != nil && k.name == "job" {
+			f, err = schemaField(i, sf, key)
+		} else {
+			f, err = newField(i, sf, tag)
+		}
 		if err != nil {
 			panic(fmt.Sprintf("directive: %s.%s: %v", t.Name(), sf.Name, err))
 		}
@@ -166,6 +174,41 @@ func newField(index int, sf reflect.StructField, tag string) (*field, error) {
 	return f, nil
 }
 
+// schemaField is a key of the job kind, described by its entry in jobconf.Keys: the
+// struct tag names the key and nothing else, so that bounds, allowed values, checks and doc
+// are written once for every surface.
+func schemaField(index int, sf reflect.StructField, key *jobconf.Key) (*field, error) {
+	if key.In&jobconf.Directive == 0 {
+		return nil, fmt.Errorf("jobconf key %s is not for directives", key.Name)
+	}
+	if len(sf.Tag) != len(`directive:"`+key.Name+`"`) {
+		return nil, fmt.Errorf("a job key takes its doc, bounds and values from jobconf.Keys: tag only directive:%q", key.Name)
+	}
+	want := map[jobconf.Type]reflect.Type{
+		jobconf.String: reflect.TypeFor[*string](),
+		jobconf.Int:    reflect.TypeFor[*int](),
+		jobconf.Bool:   reflect.TypeFor[*bool](),
+		jobconf.List:   reflect.TypeFor[[]string](),
+		jobconf.Props:  reflect.TypeFor[map[string]string](),
+	}[key.Type]
+	if sf.Type != want {
+		return nil, fmt.Errorf("jobconf key %s is a %s: want a field of type %s", key.Name, key.Type, want)
+	}
+	f := &field{key: key.Name, index: index, allowEmpty: key.AllowEmpty, hints: key.Hints, enum: key.Enum, doc: key.Doc,
+		typ: map[jobconf.Type]valueType{jobconf.String: stringValue, jobconf.Int: intValue, jobconf.Bool: boolValue, jobconf.List: listValue, jobconf.Props: propsValue}[key.Type]}
+	if key.Default != "" {
+		f.doc += "; default: " + key.Default
+	}
+	if key.Min != nil {
+		n := int64(*key.Min)
+		f.min = &n
+	}
+	if key.Type == jobconf.String {
+		f.format = func(s string) []problem { return fromSchema(key.Check(s)) }
+	}
+	return f, nil
+}
+
 // lookup finds the field of a key as written; props.<key> maps to the props field.
 func (k *kindSpec) lookup(key string) *field {
 	for _, f := range k.fields {
@@ -201,8 +244,8 @@ func (k *kindSpec) candidates(key string) (names, proposals []string) {
 // kinds the key belongs to.
 func (k *kindSpec) unknownKeyHint(key string) string {
 	names, proposals := k.candidates(key)
-	if s := suggest(key, names, proposals); s != "" {
-		return didYouMean(s)
+	if s := jobconf.Suggest(key, names, proposals); s != "" {
+		return jobconf.DidYouMean(s)
 	}
 	var owners []string
 	for _, other := range kinds {

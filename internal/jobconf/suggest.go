@@ -1,10 +1,10 @@
-package directive
+package jobconf
 
 import "strings"
 
-// suggest returns the proposal whose name is closest to word, ignoring case, or "" when
+// Suggest returns the proposal whose name is closest to word, ignoring case, or "" when
 // none is close enough to be a likely typo. names[i] is matched, proposals[i] proposed.
-func suggest(word string, names, proposals []string) string {
+func Suggest(word string, names, proposals []string) string {
 	word = strings.ToLower(word)
 	best, bestDist := "", -1
 	for i, name := range names {
@@ -58,10 +58,28 @@ func abs(n int) int {
 	return n
 }
 
-// didYouMean formats a suggestion as a message suffix, or "" without one.
-func didYouMean(s string) string {
+// DidYouMean formats a suggestion as a message suffix, or "" without one.
+func DidYouMean(s string) string {
 	if s == "" {
 		return ""
 	}
 	return ` (did you mean "` + s + `"?)`
+}
+
+// SuggestValue proposes an allowed value for a refused one: the same value in another case,
+// the one value it starts ("AVG" for AVG_ALLOCATION), else a likely typo.
+func SuggestValue(value string, allowed []string) string {
+	var prefixed []string
+	for _, a := range allowed {
+		if strings.EqualFold(a, value) {
+			return a
+		}
+		if len(value) >= 2 && len(value) < len(a) && strings.EqualFold(a[:len(value)], value) {
+			prefixed = append(prefixed, a)
+		}
+	}
+	if len(prefixed) == 1 {
+		return prefixed[0]
+	}
+	return Suggest(value, allowed, allowed)
 }

@@ -1,4 +1,4 @@
-package directive
+package jobconf
 
 import (
 	"testing"
@@ -38,6 +38,6 @@ func TestSuggest(t *testing.T) {
 		"misfireOnRecovery":  "",
 		"shardingtotalcount": "shardingTotalCount",
 	} {
-		assert.Equal(t, want, suggest(word, keys, keys), word)
+		assert.Equal(t, want, Suggest(word, keys, keys), word)
 	}
 }
