@@ -20,10 +20,5 @@ func (roundRobin) Shard(instances []string, jobName string, total int) map[strin
 	if h < 0 {
 		h = -h
 	}
-	offset := int(h % int64(n))
-	rotated := make([]string, n)
-	for i := range rotated {
-		rotated[i] = instances[(i+offset)%n]
-	}
-	return avgAllocation{}.Shard(rotated, jobName, total)
+	return avgAllocation{}.Shard(rotate(instances, int(h%int64(n))), jobName, total)
 }

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 )
 
 // Strategy assigns the items 0..total-1 of a job to instances. instances are instance ids in
@@ -34,6 +35,7 @@ func init() {
 	Register(AvgAllocation, avgAllocation{})
 	Register(Odevity, odevity{})
 	Register(RoundRobin, roundRobin{})
+	Register(SingleShardingBalance, singleShardingBalance{now: time.Now})
 }
 
 // Register makes a strategy available under name, for jobShardingStrategyType. Like

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/elasticjob-go/elasticjob/internal/javastr"
 )
@@ -210,7 +211,7 @@ func TestRegisterAndLookup(t *testing.T) {
 		t.Errorf("got %v, want %v", got, want)
 	}
 	_, err := Lookup("FOO")
-	want := `sharding: unknown strategy "FOO" (known: AVG_ALLOCATION, ODEVITY, ROUND_ROBIN, TEST_FIRST)`
+	want := `sharding: unknown strategy "FOO" (known: AVG_ALLOCATION, ODEVITY, ROUND_ROBIN, SINGLE_SHARDING_BALANCE, TEST_FIRST)`
 	if err == nil || err.Error() != want {
 		t.Errorf("Lookup(FOO) error = %v, want %s", err, want)
 	}
@@ -230,5 +231,31 @@ func TestRegisterPanics(t *testing.T) {
 			}()
 			register()
 		})
+	}
+}
+
+// SINGLE_SHARDING_BALANCE rotates by |hash(jobName) + now in ms| (Java ints): hash("myJob") % 3
+// is 0 (ROUND_ROBIN does not rotate it), so each millisecond moves a one-item job on by one
+// instance of [C, B, A].
+func TestSingleShardingBalanceMovesWithTheClock(t *testing.T) {
+	cba := []string{instC, instB, instA}
+	for ms, want := range map[int64]map[string][]int{
+		0: {instC: {0}, instB: {}, instA: {}},
+		1: {instB: {0}, instA: {}, instC: {}},
+		2: {instA: {0}, instC: {}, instB: {}},
+		3: {instC: {0}, instB: {}, instA: {}},
+	} {
+		s := singleShardingBalance{now: func() time.Time { return time.UnixMilli(ms) }}
+		if got := s.Shard(cba, "myJob", 1); !reflect.DeepEqual(got, want) {
+			t.Errorf("at %d ms: got %v, want %v", ms, got, want)
+		}
+	}
+	// The int32 sum wraps as Java's does: 2^32 ms is 0 as a Java int.
+	s := singleShardingBalance{now: func() time.Time { return time.UnixMilli(1 << 32) }}
+	if got := s.Shard(cba, "myJob", 4); !reflect.DeepEqual(got, map[string][]int{instC: {0, 3}, instB: {1}, instA: {2}}) {
+		t.Errorf("at 2^32 ms: got %v", got)
+	}
+	if _, err := Lookup(SingleShardingBalance); err != nil {
+		t.Fatal(err)
 	}
 }
