@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/elasticjob-go/elasticjob/internal/errorhandler"
+	"github.com/elasticjob-go/elasticjob/internal/jobconf"
 	"github.com/elasticjob-go/elasticjob/internal/jobtype"
 	"github.com/elasticjob-go/elasticjob/starter"
 )
@@ -53,10 +54,11 @@ func load(defs []starter.JobDefinition) (*Properties, error) {
 			}
 		}
 		def, inCode := byName[name]
-		if checkJob(name, &job, settings, m.jobAt[name], def, inCode, defs, &errs) {
+		if checkJob(name, &job, settings, m.jobAt[name], def, inCode, defs, &errs, &props.warnings) {
 			props.Jobs[name] = job
 		}
 	}
+	checkRegCenter(props.RegCenter, m.sections["regCenter"], &errs)
 	checkTracing(props.Tracing, m.sections["tracing"], &errs)
 	checkDump(props.Dump, m.sections["dump"], &errs)
 	if err := errs.err(); err != nil {
@@ -104,7 +106,7 @@ func bind(ptr any, s section, settings map[string]setting) {
 
 // checkJob resolves what runs the job and validates what only the merged configuration can
 // tell; it reports whether the job is usable.
-func checkJob(name string, job *JobProperties, settings map[string]setting, at setting, def starter.JobDefinition, inCode bool, defs []starter.JobDefinition, errs *problems) bool {
+func checkJob(name string, job *JobProperties, settings map[string]setting, at setting, def starter.JobDefinition, inCode bool, defs []starter.JobDefinition, errs *problems, warnings *[]string) bool {
 	before := len(*errs)
 	class, hasClass := settings["elasticJobClass"]
 	typ, hasType := settings["elasticJobType"]
@@ -121,55 +123,44 @@ func checkJob(name string, job *JobProperties, settings map[string]setting, at s
 		if _, ok := implementation(defs, job.ElasticJobClass); !ok {
 			errs.add(class.source, class.path, "%q names no known job implementation (known: %s)", job.ElasticJobClass, knownClasses(defs))
 		}
-	case hasType:
-		if t := starter.JobType(job.ElasticJobType); t != starter.Script && t != starter.HTTP {
-			errs.add(typ.source, typ.path, "%q is not a job type: want %s or %s", job.ElasticJobType, starter.Script, starter.HTTP)
-		}
+	case hasType: // its value is checked with the other keys below
 	default:
 		errs.add(at.source, at.path, "no job %s is declared in code; give it elasticJobClass or elasticJobType", name)
 	}
-	if job.ShardingTotalCount <= 0 {
-		s := settings["shardingTotalCount"]
-		errs.add(s.source, s.path, "%d is not a positive int", job.ShardingTotalCount)
-	}
-	if job.Cron != "" {
-		if _, err := starter.ParseCron(job.Cron, job.TimeZone); err != nil {
-			s := settings["cron"]
-			if tz, ok := settings["timeZone"]; ok {
-				if _, cronOK := starter.ParseCron(job.Cron, ""); cronOK == nil {
-					s = tz // the cron parses alone: the zone is the culprit
-				}
-			}
-			errs.add(s.source, s.path, "%v", err)
+	conf := job.Configuration(name)
+	problems := jobconf.Validate(conf)
+	for _, key := range []string{"elasticJobType", "jobExecutorThreadPoolSizeProviderType"} {
+		if st, ok := settings[key]; ok {
+			problems = append(problems, jobconf.Lookup(key).Check(st.value.(string))...)
 		}
+	}
+	for _, p := range problems {
+		s, ok := settings[p.Key]
+		if !ok { // a default: the job is where to look
+			s = at
+		}
+		if p.Warning {
+			*warnings = append(*warnings, fmt.Sprintf("%s: %s: %s", s.source, s.path, p.Msg))
+			continue
+		}
+		errs.add(s.source, s.path, "%s", p.Msg)
 	}
 	a, b := job.JobExecutorServiceHandlerType, job.JobExecutorThreadPoolSizeProviderType
 	if a != "" && b != "" && a != b {
 		s := settings["jobExecutorThreadPoolSizeProviderType"]
 		errs.add(s.source, s.path, "%q differs from jobExecutorServiceHandlerType %q (the same key in ElasticJob 3.0.4)", b, a)
 	}
-	checkExecutor(job, settings, hasType && !hasClass && !inCode, errs)
+	checkProps(job, settings, hasType && !hasClass && !inCode, errs)
 	return len(*errs) == before
 }
 
-// checkExecutor checks now what the bootstrap checks when OnStart registers the job (the item
-// pool type, the error handler and its props, the props of a job declared by elasticJobType), so that these errors come
-// with the others, naming their source.
-func checkExecutor(job *JobProperties, settings map[string]setting, typed bool, errs *problems) {
-	pool, poolKey := job.JobExecutorServiceHandlerType, "jobExecutorServiceHandlerType"
-	if pool == "" {
-		pool, poolKey = job.JobExecutorThreadPoolSizeProviderType, "jobExecutorThreadPoolSizeProviderType"
-	}
-	if _, err := jobtype.PoolSize(pool); err != nil {
-		s := settings[poolKey]
-		errs.add(s.source, s.path, "%q: want CPU or SINGLE_THREAD", pool)
-	}
-	if s, ok := settings["jobErrorHandlerType"]; ok {
+// checkProps checks now the props that the bootstrap reads when OnStart registers the job (the
+// error handler's, and those of a job declared by elasticJobType), so that these errors come
+// with the others, naming their source. A type that is not allowed is Validate's to report.
+func checkProps(job *JobProperties, settings map[string]setting, typed bool, errs *problems) {
+	if s, ok := settings["jobErrorHandlerType"]; ok && slices.Contains(jobconf.ErrorHandlerTypes, job.JobErrorHandlerType) {
 		quiet := slog.New(slog.DiscardHandler)
-		_, err := errorhandler.New(job.JobErrorHandlerType, job.Props, quiet)
-		if msg, unknown := strings.CutPrefix(fmt.Sprint(err), "jobErrorHandlerType "); unknown {
-			errs.add(s.source, s.path, "%s", msg) // an unknown type: New's message names the key already
-		} else if err != nil {
+		if _, err := errorhandler.New(job.JobErrorHandlerType, job.Props, quiet); err != nil {
 			errs.add(s.source, s.path, "%s: %v", job.JobErrorHandlerType, err)
 		}
 	}
@@ -209,6 +200,34 @@ func knownClasses(defs []starter.JobDefinition) string {
 	}
 	slices.Sort(classes)
 	return strings.Join(classes, ", ")
+}
+
+// checkRegCenter checks the bounds of the int keys (their min tags) and the digest's form,
+// without showing the digest: it holds a password.
+func checkRegCenter(rc RegCenterProperties, settings map[string]setting, errs *problems) {
+	v := reflect.ValueOf(rc)
+	for _, f := range regCenterSection {
+		if s, ok := settings[f.key]; ok && f.min != nil {
+			if n := int(v.Field(f.index).Int()); n < *f.min {
+				errs.add(s.source, s.path, "%d is out of range: %s", n, wantMin(*f.min))
+			}
+		}
+	}
+	if s, ok := settings["digest"]; ok && rc.Digest != "" {
+		if user, password, found := strings.Cut(rc.Digest, ":"); !found || user == "" || password == "" {
+			errs.add(s.source, s.path, "the digest (not shown) is not user:password")
+		}
+	}
+}
+
+func wantMin(min int) string {
+	switch min {
+	case 0:
+		return "want a non-negative int"
+	case 1:
+		return "want a positive int"
+	}
+	return fmt.Sprintf("want an int >= %d", min)
 }
 
 func checkTracing(t TracingProperties, settings map[string]setting, errs *problems) {

@@ -193,7 +193,7 @@ elasticjob:
 		{Name: "orderSync", Class: "example.com/shop/jobs.Other", Job: &recordingJob{}},
 	})
 	want := `job "orderSync" is declared twice in code: by example.com/shop/jobs.OrderSync and by example.com/shop/jobs.Other
-directive of job "orderSync": unknown key color (known: elasticJobClass, elasticJobType, jobBootstrapBeanName, cron, timeZone, shardingTotalCount, shardingItemParameters, jobParameter, monitorExecution, failover, misfire, maxTimeDiffSeconds, reconcileIntervalMinutes, jobShardingStrategyType, jobExecutorServiceHandlerType, jobExecutorThreadPoolSizeProviderType, jobErrorHandlerType, jobListenerTypes, description, props, disabled, overwrite, label, staticSharding)
+directive of job "orderSync": unknown key color (known: cron, timeZone, shardingTotalCount, shardingItemParameters, jobParameter, monitorExecution, failover, misfire, maxTimeDiffSeconds, reconcileIntervalMinutes, jobShardingStrategyType, jobExecutorServiceHandlerType, jobErrorHandlerType, jobListenerTypes, description, disabled, overwrite, label, staticSharding, props, elasticJobClass, elasticJobType, jobBootstrapBeanName, jobExecutorThreadPoolSizeProviderType)
 application.yaml: elasticjob.jobs.orderSync.failover: "maybe" is not a bool
 application.yaml: elasticjob.jobs.orderSync.shardingTotalCount: "abc" is not an int
 application.yaml: unknown key elasticjob.jobs.orderSync.shardingTotalcount (did you mean shardingTotalCount?)
@@ -204,15 +204,15 @@ environment: ELASTICJOB_JOBS_ORDERSYNC_MISFIRE: "sometimes" is not a bool
 environment: unknown key ELASTICJOB_REGCENTER_SERVERLIST
 application.yaml: elasticjob.jobs.both.elasticJobType: elasticJobClass and elasticJobType are both set (elasticJobClass "example.com/shop/jobs.OrderSync" in application.yaml); set one
 application.yaml: elasticjob.jobs.ghost.elasticJobClass: "example.com/shop/jobs.Ghost" names no known job implementation (known: example.com/shop/jobs.OrderSync, example.com/shop/jobs.Other)
-application.yaml: elasticjob.jobs.mailer.jobExecutorServiceHandlerType: "FIXED": want CPU or SINGLE_THREAD
+application.yaml: elasticjob.jobs.mailer.jobExecutorServiceHandlerType: "FIXED" is not allowed: want one of CPU, SINGLE_THREAD
 application.yaml: elasticjob.jobs.mailer.jobErrorHandlerType: EMAIL: email.host: required
 application.yaml: elasticjob.jobs.mailer.elasticJobType: HTTP: http.uri: required
-application.yaml: elasticjob.jobs.orderSync.cron: cron "0 0 25 * * ?": hours: value 25 out of range 0-23 (token "25")
+application.yaml: elasticjob.jobs.orderSync.cron: hours: value 25 out of range 0-23 (token "25")
 application.yaml: elasticjob.jobs.orphan: no job orphan is declared in code; give it elasticJobClass or elasticJobType
-application.yaml: elasticjob.jobs.paged.jobErrorHandlerType: "PAGER": unknown (known: DINGTALK, EMAIL, IGNORE, LOG, THROW, WECHAT)
-application.yaml: elasticjob.jobs.typo.elasticJobType: "FTP" is not a job type: want SCRIPT or HTTP
-application.yaml: elasticjob.jobs.typo.shardingTotalCount: 0 is not a positive int
-application.yaml: elasticjob.jobs.zoned.timeZone: cron "0 * * * * ?": unknown time zone "Mars/Olympus"
+application.yaml: elasticjob.jobs.paged.jobErrorHandlerType: "PAGER" is not allowed: want one of LOG, THROW, IGNORE, EMAIL, WECHAT, DINGTALK
+application.yaml: elasticjob.jobs.typo.shardingTotalCount: 0 is out of range: want a positive int
+application.yaml: elasticjob.jobs.typo.elasticJobType: "FTP" is not allowed: want one of SCRIPT, HTTP
+application.yaml: elasticjob.jobs.zoned.timeZone: unknown time zone "Mars/Olympus"
 application.yaml: elasticjob.tracing.type: "MONGO" is not a tracing type: want RDB
 application.yaml: elasticjob.tracing.excludeJobNames: includeJobNames and excludeJobNames are both set; set one
 application.yaml: elasticjob.dump.port: 70000 is not a TCP port`

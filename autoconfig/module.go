@@ -57,6 +57,9 @@ func provide(p Params) (Result, error) {
 	if err = errors.Join(err, checkListeners(p.Listeners, props)); err != nil {
 		return Result{}, err
 	}
+	for _, w := range props.warnings {
+		log.Warn("elasticjob: " + w)
+	}
 	if props.Tracing.Type != "" {
 		log.Warn("elasticjob: event tracing is not available in elasticjob-go; elasticjob.tracing is ignored", "type", props.Tracing.Type)
 	}

@@ -16,6 +16,9 @@ type Properties struct {
 	Jobs    map[string]JobProperties
 	Tracing TracingProperties
 	Dump    DumpProperties
+
+	// warnings are what the configuration does that runs but is likely a mistake, for the log.
+	warnings []string
 }
 
 // RegCenterProperties is elasticjob.regCenter. An empty ServerLists selects the embedded
@@ -24,15 +27,17 @@ type RegCenterProperties struct {
 	ServerLists                   string
 	Namespace                     string
 	Digest                        string // user:password, ZooKeeper digest authentication
-	SessionTimeoutMilliseconds    int
-	ConnectionTimeoutMilliseconds int
-	BaseSleepTimeMilliseconds     int
-	MaxSleepTimeMilliseconds      int
-	MaxRetries                    int
+	SessionTimeoutMilliseconds    int    `min:"1"`
+	ConnectionTimeoutMilliseconds int    `min:"1"`
+	BaseSleepTimeMilliseconds     int    `min:"0"`
+	MaxSleepTimeMilliseconds      int    `min:"1"`
+	MaxRetries                    int    `min:"0"`
 }
 
 // JobProperties is elasticjob.jobs.<name>: every key of ElasticJob 3.0.x's JobConfiguration
 // plus the Spring Boot starter's elasticJobClass, elasticJobType and jobBootstrapBeanName.
+// The keys, their bounds, allowed values and docs are internal/jobconf's table (Keys); each has
+// its field here, of the same name.
 //
 // Unset keys take ElasticJob's builder defaults (monitorExecution=true, misfire=true,
 // reconcileIntervalMinutes=10, failover=false, maxTimeDiffSeconds=-1) however the job is

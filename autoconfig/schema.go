@@ -1,9 +1,13 @@
 package autoconfig
 
 import (
+	"fmt"
 	"reflect"
+	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/elasticjob-go/elasticjob/internal/jobconf"
 )
 
 // field is one bindable key of a properties struct: its camelCase key, derived from the Go
@@ -12,6 +16,9 @@ type field struct {
 	key   string
 	index int
 	kind  reflect.Kind // String, Int, Bool, Slice ([]string) or Map (map[string]string)
+	min   *int         // the min:"n" tag of an int field of a section
+	// job is the key's entry in jobconf.Keys, for a job key.
+	job *jobconf.Key
 }
 
 // section is a properties struct as a set of keys.
@@ -22,14 +29,43 @@ func sectionOf(v any) section {
 	s := make(section, 0, t.NumField())
 	for i := range t.NumField() {
 		f := t.Field(i)
-		s = append(s, field{key: lowerFirst(f.Name), index: i, kind: f.Type.Kind()})
+		fd := field{key: lowerFirst(f.Name), index: i, kind: f.Type.Kind()}
+		if tag, ok := f.Tag.Lookup("min"); ok {
+			n, err := strconv.Atoi(tag)
+			if err != nil {
+				panic(fmt.Sprintf("autoconfig: %s.%s: bad min %q", t.Name(), f.Name, tag))
+			}
+			fd.min = &n
+		}
+		s = append(s, fd)
+	}
+	return s
+}
+
+// jobSectionOf is the keys of elasticjob.jobs.<name>: those of jobconf.Keys that a file may
+// set, each bound to the JobProperties field of the same name. A key without its field, or a
+// field without its key, is a programming error caught when the package loads.
+func jobSectionOf() section {
+	t := reflect.TypeFor[JobProperties]()
+	kinds := map[jobconf.Type]reflect.Kind{jobconf.String: reflect.String, jobconf.Int: reflect.Int,
+		jobconf.Bool: reflect.Bool, jobconf.List: reflect.Slice, jobconf.Props: reflect.Map}
+	var s section
+	for _, k := range jobconf.KeysIn(jobconf.File) {
+		sf, ok := t.FieldByName(strings.ToUpper(k.Name[:1]) + k.Name[1:])
+		if !ok || sf.Type.Kind() != kinds[k.Type] {
+			panic(fmt.Sprintf("autoconfig: JobProperties has no %s field for jobconf key %s", kinds[k.Type], k.Name))
+		}
+		s = append(s, field{key: k.Name, index: sf.Index[0], kind: sf.Type.Kind(), job: k})
+	}
+	if len(s) != t.NumField() {
+		panic(fmt.Sprintf("autoconfig: JobProperties has %d fields, jobconf.Keys %d keys for files", t.NumField(), len(s)))
 	}
 	return s
 }
 
 var (
 	regCenterSection = sectionOf(RegCenterProperties{})
-	jobSection       = sectionOf(JobProperties{})
+	jobSection       = jobSectionOf()
 	tracingSection   = sectionOf(TracingProperties{})
 	dumpSection      = sectionOf(DumpProperties{})
 )

@@ -7,6 +7,7 @@ import (
 
 	"github.com/elasticjob-go/elasticjob/internal/engine"
 	"github.com/elasticjob-go/elasticjob/internal/errorhandler"
+	"github.com/elasticjob-go/elasticjob/internal/jobconf"
 	"github.com/elasticjob-go/elasticjob/internal/jobtype"
 )
 
@@ -49,8 +50,8 @@ func jobSpec(job any, cfg JobConfiguration) (engine.Spec, error) {
 	default:
 		return spec, fmt.Errorf("starter: job %q: %T is neither a SimpleJob nor a dataflow job (starter.Dataflow)", cfg.JobName, job)
 	}
-	if _, err := jobtype.PoolSize(cfg.JobExecutorServiceHandlerType); err != nil {
-		return spec, fmt.Errorf("starter: job %q: %w", cfg.JobName, err)
+	if problems := jobconf.Errors(jobconf.Validate(cfg)); len(problems) > 0 {
+		return spec, fmt.Errorf("starter: job %q: %s", cfg.JobName, jobconf.Summary(problems))
 	}
 	handle, err := newErrorHandler(cfg)
 	if err != nil {
@@ -84,11 +85,8 @@ func newErrorHandler(cfg JobConfiguration) (func(string, error) error, error) {
 	if typ == "" {
 		typ = errorhandler.DefaultType
 	}
-	h, err := errorhandler.New(typ, cfg.Props, slog.Default())
+	h, err := errorhandler.New(typ, cfg.Props, slog.Default()) // typ is valid: jobSpec validated it
 	if err != nil {
-		if strings.HasPrefix(err.Error(), "jobErrorHandlerType") { // an unknown type: New names the key
-			return nil, fmt.Errorf("starter: job %q: %w", cfg.JobName, err)
-		}
 		return nil, fmt.Errorf("starter: job %q: jobErrorHandlerType %s: %w", cfg.JobName, typ, err)
 	}
 	return h.Handle, nil

@@ -1,7 +1,10 @@
 package engine
 
 import (
+	"errors"
+
 	"github.com/elasticjob-go/elasticjob/internal/jobapi"
+	"github.com/elasticjob-go/elasticjob/internal/jobconf"
 	"github.com/elasticjob-go/elasticjob/internal/nodedata"
 )
 
@@ -9,8 +12,20 @@ import (
 
 func marshalConfig(cfg jobapi.JobConfiguration) string { return nodedata.MarshalJobConfig(cfg) }
 
-func unmarshalConfig(data string) (jobapi.JobConfiguration, error) {
-	return nodedata.UnmarshalJobConfig(data)
+// storedConfig reads the data of /{job}/config and validates it as every other surface of
+// a job's configuration is validated (jobconf.Validate): a configuration written by an
+// operator, the console or another version that would not run is an error listing every
+// problem, "key: message" separated by "; ".
+func storedConfig(job, data string) (jobapi.JobConfiguration, error) {
+	cfg, err := nodedata.UnmarshalJobConfig(data)
+	if err != nil {
+		return cfg, err
+	}
+	cfg.JobName = job
+	if problems := jobconf.Errors(jobconf.Validate(cfg)); len(problems) > 0 {
+		return cfg, errors.New(jobconf.Summary(problems))
+	}
+	return cfg, nil
 }
 
 func marshalInstance(id, ip string) string {

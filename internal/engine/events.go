@@ -64,17 +64,13 @@ func (j *Job) onEvent(ev reg.Event) {
 	}
 }
 
-// onConfig applies a configuration written by anyone (§2.6), keeping the last good one when the
-// new data is unreadable.
+// onConfig applies a configuration written by anyone (an operator, the console, a peer at
+// start-up with overwrite=true), keeping the last good one when the new data does not
+// validate: a bad write must not stop a running job.
 func (j *Job) onConfig(path, data string) {
-	cfg, err := unmarshalConfig(data)
+	cfg, err := storedConfig(j.name, data)
 	if err != nil {
-		j.warnOnce(path, data, "configuration is unreadable; keeping the last good one", "error", err)
-		return
-	}
-	cfg.JobName = j.name
-	if cfg.ShardingTotalCount <= 0 {
-		j.warnOnce(path, data, "configuration has no positive shardingTotalCount; keeping the last good one")
+		j.warnOnce(j.rt.center.Abs(path), data, "configuration in the registry is invalid; keeping the last good one until it is fixed", "error", err.Error())
 		return
 	}
 	j.mu.Lock()

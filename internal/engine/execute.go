@@ -5,12 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"runtime"
 	"slices"
 	"sync"
 	"time"
 
 	"github.com/elasticjob-go/elasticjob/internal/jobapi"
+	"github.com/elasticjob-go/elasticjob/internal/jobconf"
 	"github.com/elasticjob-go/elasticjob/internal/nodepath"
 	"github.com/elasticjob-go/elasticjob/internal/reg"
 	"github.com/elasticjob-go/elasticjob/internal/sharding"
@@ -799,12 +799,9 @@ func (j *Job) retryClear() {
 	}
 }
 
-// poolSize is ElasticJob's item pool: 2 × cores, or 1 for SINGLE_THREAD.
+// poolSize is ElasticJob's item pool (jobconf.PoolSize).
 func poolSize(cfg *jobapi.JobConfiguration) int {
-	if cfg.JobExecutorServiceHandlerType == "SINGLE_THREAD" {
-		return 1
-	}
-	return 2 * runtime.GOMAXPROCS(0)
+	return jobconf.PoolSize(cfg.JobExecutorServiceHandlerType)
 }
 
 // checkClock is maxTimeDiffSeconds: compare the registry's clock with ours; a difference over

@@ -50,6 +50,8 @@ type cluster struct {
 	session time.Duration
 	// reconcileEvery is the runtimes' reconcile pass period; 0 = 200 ms, quick for tests.
 	reconcileEvery time.Duration
+	// log is the runtimes' logger; nil = testLog.
+	log *slog.Logger
 }
 
 func newCluster(t *testing.T, session time.Duration) *cluster {
@@ -108,7 +110,11 @@ func (cl *cluster) startOn(c *reg.Center, ip string, pid int) *instance {
 	if every == 0 {
 		every = 200 * time.Millisecond
 	}
-	rt, err := NewRuntime(c, Options{InstanceID: InstanceID(ip, pid), Logger: testLog, ReconcileEvery: every, SessionTimeout: cl.session})
+	log := cl.log
+	if log == nil {
+		log = testLog
+	}
+	rt, err := NewRuntime(c, Options{InstanceID: InstanceID(ip, pid), Logger: log, ReconcileEvery: every, SessionTimeout: cl.session})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/elasticjob-go/elasticjob/internal/jobapi"
+	"github.com/elasticjob-go/elasticjob/internal/jobconf"
 	"github.com/elasticjob-go/elasticjob/internal/nodepath"
 	"github.com/elasticjob-go/elasticjob/internal/reg"
 	"github.com/robfig/cron/v3"
@@ -99,8 +100,10 @@ func (j *Job) register() error {
 	return nil
 }
 
-// setUpConfig does §2.5: the conflict check, then either writes the local configuration or
-// adopts the registry's.
+// setUpConfig checks that /{job} is ours (the class recorded there, as ElasticJob's conflict
+// check), then either writes the local configuration (none stored, or overwrite=true) or
+// adopts the stored one, saying which keys it changes. A stored configuration that does not
+// validate is left for an operator to fix and the job runs on the local one.
 func (j *Job) setUpConfig() (jobapi.JobConfiguration, error) {
 	c := j.rt.center
 	local := j.spec.Config
@@ -109,7 +112,7 @@ func (j *Job) setUpConfig() (jobapi.JobConfiguration, error) {
 	switch {
 	case err == nil:
 		if strings.TrimSpace(cls) != "" && cls != j.spec.ClassName {
-			return local, fmt.Errorf("engine: job conflict with register center: %s holds class %q, this job is %q", root, cls, j.spec.ClassName)
+			return local, fmt.Errorf("engine: job conflict with register center: %s holds class %q, this job is %q", c.Abs(root), cls, j.spec.ClassName)
 		}
 	case !errors.Is(err, reg.ErrNoNode):
 		return local, fmt.Errorf("engine: job %q: %w", j.name, err)
@@ -120,12 +123,16 @@ func (j *Job) setUpConfig() (jobapi.JobConfiguration, error) {
 		return local, fmt.Errorf("engine: job %q: %w", j.name, err)
 	}
 	if err == nil && !local.Overwrite {
-		remote, perr := unmarshalConfig(data)
-		if perr == nil {
-			remote.JobName = j.name
-			return remote, nil
+		remote, perr := storedConfig(j.name, data)
+		if perr != nil {
+			j.warnOnce(c.Abs(path), data, "configuration in the registry is invalid; running on the local one until it is fixed (or overwrite=true replaces it)", "error", perr.Error())
+			return local, nil
 		}
-		j.log.Warn("configuration in the registry is unreadable; using the local one", "path", path, "error", perr)
+		if diff := jobconf.Diff(local, remote); len(diff) > 0 {
+			j.log.Warn("configuration in the registry differs from the local one in "+strings.Join(diff, ", ")+" and wins; set overwrite=true for this job (directive, YAML or environment) to apply the local values",
+				"path", c.Abs(path))
+		}
+		return remote, nil
 	}
 	if err := c.Persist(path, marshalConfig(local)); err != nil {
 		return local, fmt.Errorf("engine: job %q: %w", j.name, err)

@@ -10,7 +10,7 @@ import (
 	"github.com/elasticjob-go/elasticjob/internal/nodedata"
 )
 
-// §2.5: a different class is a conflict (even with overwrite); without overwrite the registry's
+// A different class in /{job} is a conflict (even with overwrite); without overwrite the registry's
 // configuration wins; with overwrite the local one is written and running peers adopt it. The
 // nodes of a registered instance are as ElasticJob writes them.
 func TestRegistrationConflictOverwriteAndNodes(t *testing.T) {
@@ -37,7 +37,7 @@ func TestRegistrationConflictOverwriteAndNodes(t *testing.T) {
 	other := cfg
 	other.Overwrite = true
 	_, err := b.rt.Register(Spec{Config: other, ClassName: "com.example.Other", Runner: (&recorder{}).runner(b.id)})
-	if err == nil || err.Error() != `engine: job conflict with register center: /regJob holds class "com.example.TestJob", this job is "com.example.Other"` {
+	if err == nil || err.Error() != `engine: job conflict with register center: /`+cl.ns+`/regJob holds class "com.example.TestJob", this job is "com.example.Other"` {
 		t.Fatalf("conflict error %v", err)
 	}
 	if _, ok := b.rt.Job("regJob"); ok {

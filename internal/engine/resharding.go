@@ -47,7 +47,7 @@ func (j *Job) reshard() map[string][]int {
 	}
 	cfg := j.config()
 	if data, err := c.Get(nodepath.Config(j.name)); err == nil {
-		if fresh, err := unmarshalConfig(data); err == nil && fresh.ShardingTotalCount > 0 {
+		if fresh, err := storedConfig(j.name, data); err == nil {
 			cfg = &fresh
 		}
 	}

@@ -42,11 +42,11 @@ func filter(problems []Problem, warning bool) []Problem {
 	return out
 }
 
-// Join formats problems one per line, each prefixed by where: "where: key: message".
-func Join(where string, problems []Problem) string {
-	lines := make([]string, len(problems))
+// Summary formats problems on one line: "key: message; key: message".
+func Summary(problems []Problem) string {
+	msgs := make([]string, len(problems))
 	for i, p := range problems {
-		lines[i] = where + ": " + p.String()
+		msgs[i] = p.String()
 	}
-	return strings.Join(lines, "\n")
+	return strings.Join(msgs, "; ")
 }

@@ -43,15 +43,13 @@ func Validate(c jobapi.JobConfiguration) []Problem {
 	return problems
 }
 
-// PoolSize is the number of items of one run that may execute at once for
-// jobExecutorServiceHandlerType: CPU (and "") 2 × GOMAXPROCS, SINGLE_THREAD 1. It is the one
-// formula for validating and running.
-func PoolSize(handlerType string) (int, error) {
-	switch handlerType {
-	case "", "CPU":
-		return 2 * runtime.GOMAXPROCS(0), nil
-	case "SINGLE_THREAD":
-		return 1, nil
+// PoolSize is the number of items of one run that may execute at once for a valid
+// jobExecutorServiceHandlerType: SINGLE_THREAD 1, CPU (and unset) 2 × GOMAXPROCS, the
+// processors the Go scheduler runs goroutines on (ElasticJob: 2 × the JVM's processors).
+// The one formula, for documentation and running alike.
+func PoolSize(handlerType string) int {
+	if handlerType == "SINGLE_THREAD" {
+		return 1
 	}
-	return 0, fmt.Errorf("jobExecutorServiceHandlerType %q is not allowed: %s", handlerType, Lookup("jobExecutorServiceHandlerType").Want())
+	return 2 * runtime.GOMAXPROCS(0)
 }

@@ -239,3 +239,7 @@ func (c *Center) Close() error {
 	})
 	return nil
 }
+
+// Abs is the ZooKeeper path of a namespace-relative path, namespace included: what messages
+// about a node show, so that an operator finds it with any ZooKeeper client.
+func (c *Center) Abs(path string) string { return c.abs(path) }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/elasticjob-go/elasticjob/internal/javastr"
+	"github.com/elasticjob-go/elasticjob/internal/jobconf"
 )
 
 // The instances of the reference's worked examples, in registry order [C, B, A].
@@ -257,5 +258,14 @@ func TestSingleShardingBalanceMovesWithTheClock(t *testing.T) {
 	}
 	if _, err := Lookup(SingleShardingBalance); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// Every strategy the configuration schema allows is registered.
+func TestSchemaStrategiesAreRegistered(t *testing.T) {
+	for _, name := range jobconf.ShardingStrategies {
+		if _, err := Lookup(name); err != nil {
+			t.Error(err)
+		}
 	}
 }

@@ -1,0 +1,95 @@
+package engine
+
+import (
+	"bytes"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/elasticjob-go/elasticjob/internal/jobapi"
+	"github.com/elasticjob-go/elasticjob/internal/nodedata"
+	"github.com/elasticjob-go/elasticjob/internal/testkit"
+)
+
+// lockedBuffer is a log destination the test reads while runtimes write.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) lines(substr string) []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []string
+	for _, line := range strings.Split(l.b.String(), "\n") {
+		if strings.Contains(line, substr) {
+			out = append(out, line)
+		}
+	}
+	return out
+}
+
+// /{job}/config is validated as every other surface: a stored configuration that differs from
+// the local one wins at start-up and the log says which keys differ; one that does not validate
+// (a strategy this version does not know, written by an operator) is left alone, the job runs on
+// the local configuration at start-up and keeps its last good one when running, and the log
+// names the node with its namespace.
+func TestStoredConfigurationIsComparedAndValidated(t *testing.T) {
+	cl := newCluster(t, 2*time.Second)
+	var logs lockedBuffer
+	cl.log = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	node := "/" + cl.ns + "/storedJob/config"
+	cfg := jobapi.NewJobConfiguration("storedJob", 2)
+	cfg.Cron = never
+	a := cl.start("10.0.0.1", 100)
+	ja := a.register(t, cfg, &recorder{})
+	if got := logs.lines("differs"); len(got) != 0 {
+		t.Fatalf("a first registration reports a difference: %q", got)
+	}
+
+	local := cfg
+	local.ShardingTotalCount, local.Failover, local.JobShardingStrategyType = 5, true, "AVG_ALLOCATION"
+	jb := cl.start("10.0.0.2", 200).register(t, local, &recorder{})
+	if got := jb.Config().ShardingTotalCount; got != 2 {
+		t.Fatalf("the stored count wins: got %d", got)
+	}
+	want := `level=WARN msg="configuration in the registry differs from the local one in shardingTotalCount, failover and wins; set overwrite=true for this job (directive, YAML or environment) to apply the local values"`
+	if got := logs.lines("differs"); len(got) != 1 || !strings.Contains(got[0], want) || !strings.Contains(got[0], "path="+node) {
+		t.Fatalf("difference lines %q, want one with %s and path=%s", got, want, node)
+	}
+
+	bad := cfg
+	bad.JobShardingStrategyType, bad.ShardingTotalCount = "AVG", 3
+	writeConfig(t, a.center, bad)
+	invalid := `jobShardingStrategyType: \"AVG\" is not allowed: want one of AVG_ALLOCATION, ODEVITY, ROUND_ROBIN, SINGLE_SHARDING_BALANCE (did you mean \"AVG_ALLOCATION\"?)`
+	testkit.Eventually(t, 5*time.Second, func() bool {
+		for _, line := range logs.lines("keeping the last good one") {
+			if strings.Contains(line, "path="+node) && strings.Contains(line, invalid) {
+				return true
+			}
+		}
+		return false
+	}, "a running job reports the invalid stored configuration")
+	if got := ja.Config(); got.ShardingTotalCount != 2 || got.JobShardingStrategyType != "" {
+		t.Fatalf("running job took the invalid configuration: %+v", got)
+	}
+
+	jc := cl.start("10.0.0.3", 300).register(t, local, &recorder{})
+	if got := jc.Config().ShardingTotalCount; got != 5 {
+		t.Fatalf("a job starting on an invalid stored configuration runs on the local one: count %d", got)
+	}
+	if got := logs.lines("running on the local one"); len(got) != 1 || !strings.Contains(got[0], "path="+node) || !strings.Contains(got[0], invalid) {
+		t.Fatalf("start-up lines %q", got)
+	}
+	if got, _ := a.center.Get("/storedJob/config"); got != nodedata.MarshalJobConfig(bad) {
+		t.Fatalf("the invalid node was rewritten: %q", got)
+	}
+}
