@@ -3,12 +3,15 @@ package engine
 import (
 	"bytes"
 	"log/slog"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/elasticjob-go/elasticjob/internal/jobapi"
+	"github.com/elasticjob-go/elasticjob/internal/jobconf"
+	"github.com/elasticjob-go/elasticjob/internal/jobconf/jobconftest"
 	"github.com/elasticjob-go/elasticjob/internal/nodedata"
 	"github.com/elasticjob-go/elasticjob/internal/testkit"
 )
@@ -91,5 +94,27 @@ func TestStoredConfigurationIsComparedAndValidated(t *testing.T) {
 	}
 	if got, _ := a.center.Get("/storedJob/config"); got != nodedata.MarshalJobConfig(bad) {
 		t.Fatalf("the invalid node was rewritten: %q", got)
+	}
+}
+
+// /{job}/config accepts and refuses each key's values as every other surface does: the cases
+// come from jobconf's table.
+func TestStoredKeysFollowTheSchema(t *testing.T) {
+	for _, c := range jobconftest.Cases(jobconf.Stored) {
+		t.Run(c.Name(), func(t *testing.T) {
+			value := c.Value
+			if c.Key.Type == jobconf.String {
+				value = strconv.Quote(value)
+			}
+			_, err := storedConfig("storedJob", "jobName: storedJob\nshardingTotalCount: 1\n"+c.Key.Name+": "+value+"\n")
+			switch {
+			case !c.Bad && err != nil:
+				t.Fatalf("refused: %v", err)
+			case c.Bad && err == nil:
+				t.Fatal("accepted")
+			case c.Bad && !strings.Contains(err.Error(), c.Key.Name+": ") || c.Bad && !strings.Contains(err.Error(), c.Contains):
+				t.Fatalf("error %q, want %s: ...%s", err, c.Key.Name, c.Contains)
+			}
+		})
 	}
 }

@@ -1,0 +1,67 @@
+package autoconfig
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/elasticjob-go/elasticjob/internal/jobconf"
+	"github.com/elasticjob-go/elasticjob/internal/jobconf/jobconftest"
+	"github.com/elasticjob-go/elasticjob/starter"
+)
+
+// YAML and the environment accept and refuse each job key's values as every other surface
+// does (the cases come from jobconf's table), and each error names its file or variable and
+// the key path.
+func TestJobKeysFollowTheSchema(t *testing.T) {
+	for _, c := range jobconftest.Cases(jobconf.File) {
+		job, base := "orderSync", handlerProps
+		if c.Key.Name == "elasticJobType" { // only for jobs declared in YAML alone
+			job, base = "typed", `      elasticJobType: SCRIPT
+      props: {script.command.line: /bin/true, http.uri: "http://127.0.0.1:1/", http.method: GET}
+`
+		}
+		value := c.Value
+		if c.Key.Type == jobconf.String {
+			value = strconv.Quote(value)
+		}
+		t.Run("yaml/"+c.Name(), func(t *testing.T) {
+			file := "elasticjob:\n  jobs:\n    " + job + ":\n" + base
+			if c.Key.Name != "elasticJobType" {
+				file += "      " + c.Key.Name + ": " + value + "\n"
+			} else {
+				file = strings.Replace(file, "elasticJobType: SCRIPT", "elasticJobType: "+value, 1)
+			}
+			inTempDir(t, map[string]string{"application.yaml": file})
+			checkCase(t, c, "application.yaml: elasticjob.jobs."+job+"."+c.Key.Name+": ")
+		})
+		t.Run("env/"+c.Name(), func(t *testing.T) {
+			file := "elasticjob:\n  jobs:\n    " + job + ":\n" + base
+			inTempDir(t, map[string]string{"application.yaml": file})
+			variable := "ELASTICJOB_JOBS_" + strings.ToUpper(job) + "_" + strings.ToUpper(c.Key.Name)
+			t.Setenv(variable, c.Value)
+			checkCase(t, c, "environment: "+variable+": ")
+		})
+	}
+}
+
+func checkCase(t *testing.T, c jobconftest.Case, where string) {
+	t.Helper()
+	_, err := load([]starter.JobDefinition{orderSync(nil)})
+	switch {
+	case !c.Bad && err != nil:
+		t.Fatalf("refused: %v", err)
+	case c.Bad && err == nil:
+		t.Fatal("accepted")
+	case c.Bad && (!strings.Contains(err.Error(), where) || !strings.Contains(err.Error(), c.Contains)):
+		t.Fatalf("error %q, want %s...%s", err, where, c.Contains)
+	}
+}
+
+// handlerProps are the props every error handler type needs, so that only the key at test
+// decides.
+const handlerProps = `      props:
+        email: {host: smtp.example.com, port: 25, username: u, password: p, from: a@example.com, to: b@example.com}
+        wechat.webhook: "https://example.com/wechat"
+        dingtalk.webhook: "https://example.com/dingtalk"
+`
