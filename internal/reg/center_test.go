@@ -43,6 +43,17 @@ func TestConnectWithoutServers(t *testing.T) {
 	}
 }
 
+// A digest that is not user:password would become the ACL id as it is; it is refused without
+// being shown.
+func TestConnectRefusesAMalformedDigest(t *testing.T) {
+	for _, digest := range []string{"secretonly", ":secret", "user:"} {
+		_, err := Connect(context.Background(), Config{ServerLists: "127.0.0.1:1", Digest: digest})
+		if err == nil || err.Error() != "reg: the digest (not shown) is not user:password" {
+			t.Errorf("digest %q: %v", digest, err)
+		}
+	}
+}
+
 func TestNamespacePaths(t *testing.T) {
 	for _, tc := range []struct{ ns, path, abs string }{
 		{"demo", "/job/config", "/demo/job/config"},

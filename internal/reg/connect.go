@@ -33,6 +33,10 @@ func connect(ctx context.Context, cfg Config, ip *interposer) (*Center, error) {
 	if len(servers) == 0 {
 		return nil, fmt.Errorf("reg: no ZooKeeper server in serverLists %q", cfg.ServerLists)
 	}
+	if user, password, ok := strings.Cut(cfg.Digest, ":"); cfg.Digest != "" && (!ok || user == "" || password == "") {
+		// ZooKeeper would take it as the ACL id as it is; the digest holds a password: not shown.
+		return nil, fmt.Errorf("reg: the digest (not shown) is not user:password")
+	}
 	c := newCenter(cfg)
 	dial := func(network, addr string, _ time.Duration) (net.Conn, error) {
 		conn, err := net.DialTimeout(network, addr, cfg.ConnectionTimeout)
