@@ -5,6 +5,8 @@ import (
 	"go/types"
 	"testing"
 	"time"
+
+	"github.com/elasticjob-go/elasticjob/starter"
 )
 
 func TestImportNamesAvoidThePackagesNames(t *testing.T) {
@@ -61,5 +63,12 @@ func TestParsePos(t *testing.T) {
 		if got := parsePos(in, "example.com/p"); got != want {
 			t.Errorf("parsePos(%q) = %+v, want %+v", in, got, want)
 		}
+	}
+}
+
+// The generator spells starter's group names itself, so as not to link the runtime.
+func TestGroupsAreStarters(t *testing.T) {
+	if jobsGroup != starter.JobsGroup || listenersGroup != starter.ListenersGroup {
+		t.Fatalf("groups %q, %q; starter's %q, %q", jobsGroup, listenersGroup, starter.JobsGroup, starter.ListenersGroup)
 	}
 }

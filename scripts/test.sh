@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # test.sh: what `make test` runs. Installs ZooKeeper (once), starts a standalone server and a
-# three-node ensemble on loopback unless ZK_SERVERS is given, runs go vet and the tests with the
+# three-node ensemble on loopback unless ZK_SERVERS is given, runs go vet, ejgen -check and the tests with the
 # race detector, stops the servers whatever happens, and ends with a summary.
 #
 #   PKGS       packages to vet and test (default ./...)
@@ -55,7 +55,10 @@ fi
 t=$(now)
 go build -o "$tmp/testsummary" ./scripts/testsummary
 go vet "${pkgs[@]}"
-timings+=("vet $(since "$t")s")
+# Every zz_generated.elasticjob.go is what ejgen generates from its package's directives now.
+go run ./cmd/ejgen -check ./...
+(cd examples/userservice && go tool ejgen -check ./...)
+timings+=("vet and ejgen -check $(since "$t")s")
 
 t=$(now)
 status=0

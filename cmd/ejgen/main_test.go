@@ -191,3 +191,60 @@ func main() { fx.New(jobs.Module).Run() }
 		t.Fatalf("-check ./... = %d, stderr %q, want 0", code, stderr)
 	}
 }
+
+// The generator stands apart from the runtime: building ejgen links neither the engine, nor
+// the ZooKeeper client, nor the error handlers (SMTP), nor package starter.
+func TestGeneratorDoesNotLinkTheRuntime(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, out)
+	}
+	var ours []string
+	for _, dep := range strings.Fields(string(out)) {
+		if strings.HasPrefix(dep, "github.com/elasticjob-go/elasticjob/") {
+			ours = append(ours, strings.TrimPrefix(dep, "github.com/elasticjob-go/elasticjob/"))
+		}
+		for _, banned := range []string{"github.com/go-zookeeper/zk", "net/smtp", "go.uber.org/fx"} {
+			if dep == banned {
+				t.Errorf("ejgen links %s", banned)
+			}
+		}
+	}
+	want := "internal/jobapi internal/quartz internal/jobconf gen/directive gen cmd/ejgen"
+	if got := strings.Join(ours, " "); got != want {
+		t.Errorf("ejgen's packages of this module: %s\nwant: %s", got, want)
+	}
+}
+
+// The generated code checks each job type at compile time: a job whose Execute changed after
+// generating fails to build, naming the type, instead of failing at start-up.
+func TestAChangedJobFailsToCompile(t *testing.T) {
+	dir := service(t, map[string]string{"jobs": "simple/jobs.go"})
+	jobs := filepath.Join(dir, "jobs")
+	if code, _, stderr := ejgen(jobs); code != 0 {
+		t.Fatalf("ejgen: %s", stderr)
+	}
+	build := func() (string, error) {
+		cmd := exec.Command("go", "build", "./...")
+		cmd.Dir = dir
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	if out, err := build(); err != nil {
+		t.Fatalf("the generated code does not build: %v\n%s", err, out)
+	}
+	src := filepath.Join(jobs, "jobs.go")
+	data, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed := strings.Replace(string(data), "sc starter.ShardingContext) error {", "sc *starter.ShardingContext) error {", 1)
+	if changed == string(data) {
+		t.Fatal("the test job's Execute was not found")
+	}
+	write(t, src, changed)
+	out, err := build()
+	if err == nil || !strings.Contains(out, "cannot convert job (variable of type *OrderSync) to type starter.SimpleJob: *OrderSync does not implement jobapi.SimpleJob (wrong type for method Execute)") {
+		t.Fatalf("build after changing Execute: %v\n%s", err, out)
+	}
+}

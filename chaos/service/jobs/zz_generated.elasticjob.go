@@ -29,7 +29,7 @@ var Module fx.Option = fx.Module("github.com/elasticjob-go/elasticjob/chaos/serv
 						"overwrite":          "true",
 						"shardingTotalCount": "6",
 					},
-					Job: job,
+					Job: starter.SimpleJob(job),
 				}
 			},
 			fx.ResultTags(`group:"elasticjob.jobs"`),

@@ -28,7 +28,7 @@ var Module fx.Option = fx.Module("github.com/elasticjob-go/elasticjob/examples/c
 						"failover":           "true",
 						"shardingTotalCount": "6",
 					},
-					Job: job,
+					Job: starter.SimpleJob(job),
 				}
 			},
 			fx.ResultTags(`group:"elasticjob.jobs"`),

@@ -28,7 +28,7 @@ var Module fx.Option = fx.Module("github.com/elasticjob-go/elasticjob/examples/q
 						"shardingItemParameters": "0=Hello,1=Bonjour",
 						"shardingTotalCount":     "2",
 					},
-					Job: job,
+					Job: starter.SimpleJob(job),
 				}
 			},
 			fx.ResultTags(`group:"elasticjob.jobs"`),

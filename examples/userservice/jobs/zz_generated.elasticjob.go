@@ -28,7 +28,7 @@ var Module fx.Option = fx.Module("example.com/userservice/jobs",
 						"shardingItemParameters": "0=north,1=south,2=east,3=west,4=centre,5=islands",
 						"shardingTotalCount":     "6",
 					},
-					Job: job,
+					Job: starter.SimpleJob(job),
 				}
 			},
 			fx.ResultTags(`group:"elasticjob.jobs"`),

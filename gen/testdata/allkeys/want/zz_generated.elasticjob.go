@@ -45,7 +45,7 @@ var Module fx.Option = fx.Module("github.com/elasticjob-go/elasticjob/gen/testda
 						"staticSharding":                "true",
 						"timeZone":                      "GMT+08:00",
 					},
-					Job: job,
+					Job: starter.SimpleJob(job),
 				}
 			},
 			fx.ResultTags(`group:"elasticjob.jobs"`),

@@ -26,7 +26,7 @@ var Module fx.Option = fx.Module("github.com/elasticjob-go/elasticjob/gen/testda
 				return starter.JobDefinition{
 					Name:  "tick",
 					Class: "github.com/elasticjob-go/elasticjob/gen/testdata/receivers.Tick",
-					Job:   job,
+					Job:   starter.SimpleJob(job),
 				}
 			},
 			fx.ResultTags(`group:"elasticjob.jobs"`),
@@ -36,7 +36,7 @@ var Module fx.Option = fx.Module("github.com/elasticjob-go/elasticjob/gen/testda
 				return starter.JobDefinition{
 					Name:  "clock",
 					Class: "github.com/elasticjob-go/elasticjob/gen/testdata/receivers.Clock",
-					Job:   job,
+					Job:   starter.SimpleJob(job),
 				}
 			},
 			fx.ResultTags(`group:"elasticjob.jobs"`),
@@ -46,7 +46,7 @@ var Module fx.Option = fx.Module("github.com/elasticjob-go/elasticjob/gen/testda
 				return starter.JobDefinition{
 					Name:  "counter",
 					Class: "github.com/elasticjob-go/elasticjob/gen/testdata/receivers.Counter",
-					Job:   job,
+					Job:   starter.SimpleJob(job),
 				}
 			},
 			fx.ResultTags(`group:"elasticjob.jobs"`),
@@ -56,7 +56,7 @@ var Module fx.Option = fx.Module("github.com/elasticjob-go/elasticjob/gen/testda
 				return starter.JobDefinition{
 					Name:  "embedded",
 					Class: "github.com/elasticjob-go/elasticjob/gen/testdata/receivers.Embedded",
-					Job:   job,
+					Job:   starter.SimpleJob(job),
 				}
 			},
 			fx.ResultTags(`group:"elasticjob.jobs"`),
@@ -66,7 +66,7 @@ var Module fx.Option = fx.Module("github.com/elasticjob-go/elasticjob/gen/testda
 				return starter.JobDefinition{
 					Name:  "grouped",
 					Class: "github.com/elasticjob-go/elasticjob/gen/testdata/receivers.Grouped",
-					Job:   job,
+					Job:   starter.SimpleJob(job),
 				}
 			},
 			fx.ResultTags(`group:"elasticjob.jobs"`),

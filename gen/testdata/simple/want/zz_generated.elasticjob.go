@@ -28,7 +28,7 @@ var Module fx.Option = fx.Module("github.com/elasticjob-go/elasticjob/gen/testda
 						"shardingItemParameters": "0=A,1=B,2=C",
 						"shardingTotalCount":     "3",
 					},
-					Job: job,
+					Job: starter.SimpleJob(job),
 				}
 			},
 			fx.ResultTags(`group:"elasticjob.jobs"`),

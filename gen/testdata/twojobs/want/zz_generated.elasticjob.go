@@ -25,7 +25,7 @@ var Module fx.Option = fx.Module("github.com/elasticjob-go/elasticjob/gen/testda
 					Settings: map[string]string{
 						"jobParameter": "x",
 					},
-					Job: job2,
+					Job: starter.SimpleJob(job2),
 				}
 			},
 			fx.ResultTags(`group:"elasticjob.jobs"`),
