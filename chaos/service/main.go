@@ -19,9 +19,9 @@ func main() {
 	if os.Getenv("CHAOS_DEBUG") != "" {
 		slog.SetLogLoggerLevel(slog.LevelDebug) // the engine's debug lines, to trace an anomaly
 	}
-	// fx reports only its errors (a start-up that failed, say), on the service's log.
+	// fx reports only its errors (a start-up that failed, say), once each, on stderr.
 	errorsOnly := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
 	fx.New(autoconfig.Module, jobs.Module,
-		fx.WithLogger(func() fxevent.Logger { return &fxevent.SlogLogger{Logger: errorsOnly} }),
+		fx.WithLogger(func() fxevent.Logger { return autoconfig.NewQuietLogger(errorsOnly) }),
 	).Run()
 }

@@ -5,8 +5,8 @@ import (
 	"time"
 )
 
-// javaJobs is §14's setup: 200 jobs `0/1 * * * * ?` with 2 items, monitorExecution on, failover
-// off, on 2 processes.
+// javaJobs is the setup ElasticJob was measured with (BENCHMARKS.md): 200 jobs `0/1 * * * * ?`
+// with 2 items, monitorExecution on, failover off, on 2 processes.
 const javaJobs = 200
 
 // Row 7: the Java figures' setup, row by row.

@@ -14,5 +14,5 @@ import (
 )
 
 func main() {
-	fx.New(autoconfig.Module, jobs.Module).Run()
+	fx.New(autoconfig.QuietLogger, autoconfig.Module, jobs.Module).Run()
 }

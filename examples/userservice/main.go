@@ -15,5 +15,5 @@ import (
 )
 
 func main() {
-	fx.New(autoconfig.Module, store.Module, jobs.Module).Run()
+	fx.New(autoconfig.QuietLogger, autoconfig.Module, store.Module, jobs.Module).Run()
 }

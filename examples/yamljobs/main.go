@@ -16,5 +16,5 @@ import (
 )
 
 func main() {
-	fx.New(autoconfig.Module).Run()
+	fx.New(autoconfig.QuietLogger, autoconfig.Module).Run()
 }

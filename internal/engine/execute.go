@@ -108,7 +108,7 @@ func (j *Job) end() {
 	j.mu.Unlock()
 }
 
-// runOnce is ElasticJob's execute for a cron or trigger fire (§4.2), reading the cache; or for
+// runOnce is ElasticJob's execute for a cron or trigger fire, reading the cache; or for
 // an owed fire (catchUp: older than what the instance has started since, see startedOps). It
 // returns the error that stopped the run, when the error handler stopped it.
 func (j *Job) runOnce(fireTime time.Time, catchUp bool) error {
@@ -196,7 +196,7 @@ func (j *Job) debugRun(fireTime time.Time, own []int, served map[int]bool, gaps 
 	}
 }
 
-// compensateMisfires runs the fires flagged misfired while this run went on (§4.4), for all the
+// compensateMisfires runs the fires flagged misfired while this run went on, for all the
 // run's items: also those whose fire another instance served before they changed hands (served),
 // unless it has served the misfired fire too. Fires this run served already, as its own or as a
 // gap's make-up, are not run twice.
@@ -242,7 +242,7 @@ func sameFire(items []int, fire time.Time) map[int]time.Time {
 	return fires
 }
 
-// runFailover runs one claimed failover item (§4.6) with the FireTime of the fire the crashed
+// runFailover runs one claimed failover item with the FireTime of the fire the crashed
 // instance was serving (or, for a make-up alone, the latest missed fire), then releases the
 // claim; a make-up left after the interrupted fire is queued again in the same transaction.
 // err is what stopped the run (THROW).

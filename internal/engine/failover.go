@@ -17,7 +17,7 @@ type claim struct {
 	run  queuedRun
 }
 
-// onCrashed is ElasticJob's JobCrashedJobListener with 3.0.5's fix (§4.6): instance x is gone,
+// onCrashed is ElasticJob's JobCrashedJobListener with 3.0.5's fix: instance x is gone,
 // as seen at seen. Items x was running as a failover taker are re-queued; else the items x owned
 // and was running are queued, if x's server is enabled, and (make-up, see makeup.go) so are its
 // idle items whose fires fell into the detection window. Running nodes are deleted in every

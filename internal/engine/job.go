@@ -29,7 +29,7 @@ func (s SimpleRunner) RunItem(ctx context.Context, sc jobapi.ShardingContext) er
 
 // Spec is what a job brings to the engine.
 type Spec struct {
-	Config    jobapi.JobConfiguration // the local configuration (see §2.5 for when it wins)
+	Config    jobapi.JobConfiguration // the local configuration (setUpConfig says when it wins)
 	ClassName string                  // data of /{job}; a different non-blank value there is a conflict
 	Runner    ItemRunner
 	// NewRunner, used when Runner is nil, builds the runner for the registered job (job kinds

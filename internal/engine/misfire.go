@@ -9,7 +9,7 @@ import (
 )
 
 // flagMisfire: a cron fire found the previous run still going. With misfire on, the local items
-// get a misfire node; the run in progress compensates once it ends (§4.4).
+// get a misfire node; the run in progress compensates once it ends.
 func (j *Job) flagMisfire(fireTime time.Time) {
 	cfg := j.config()
 	if !cfg.Misfire || j.rt.paused.Load() {

@@ -27,7 +27,7 @@ func (r *Runtime) reconcileLoop() {
 	}
 }
 
-// reconcile is ReconcileService (§3.2): at most every reconcileIntervalMinutes, ask for a
+// reconcile is ElasticJob's ReconcileService: at most every reconcileIntervalMinutes, ask for a
 // resharding when an item's owner is not a registered instance (or it has none). Cache reads
 // only. Running nodes left by instances that are gone are found where they get in the way: by
 // the transaction marking an item running (runningElsewhere) and by the leader waiting to

@@ -13,7 +13,7 @@ import (
 )
 
 // Register sets the job up in the registry as ElasticJob's JobScheduler constructor does:
-// conflict check, configuration (§2.5), cache, election, server and instance nodes, recovery of
+// conflict check, configuration, cache, election, server and instance nodes, recovery of
 // stale running items, offline-server clean-up. Cron firing starts with Schedule.
 func (r *Runtime) Register(spec Spec) (*Job, error) {
 	cfg := spec.Config

@@ -11,7 +11,7 @@ import (
 
 // ZooKeeper requests per fire and instance, counted by a private server's zk_packets_received
 // above the idle rate (pings), for two instances and two items as in ElasticJob's observed run
-// (§14: about 22 per job, process and fire). The fire path reads the cache: with monitorExecution
+// (a Java 3.0.4 instance measured on ZooKeeper 3.8: about 22 per job, process and fire). The fire path reads the cache: with monitorExecution
 // (and failover, whose make-up record rides in the same transaction) it writes once to mark its
 // items and once to clear them, and no cache re-reads anything (running nodes are not cached);
 // without monitorExecution it sends nothing.

@@ -6,7 +6,7 @@ import (
 )
 
 func TestHashCodeMatchesJava(t *testing.T) {
-	// Values computed by Java's String.hashCode (and quoted in the reference's worked examples).
+	// Values computed by Java's String.hashCode.
 	cases := map[string]int32{
 		"":              0,
 		"a":             97,

@@ -1,5 +1,5 @@
 // Package jobapi holds the job contracts shared by the engine and the public starter package,
-// which re-exports them under the names of DESIGN.md. It imports nothing of the project.
+// which re-exports them under their public names. It imports nothing of the project.
 package jobapi
 
 import (

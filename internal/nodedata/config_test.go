@@ -8,7 +8,7 @@ import (
 	"github.com/elasticjob-go/elasticjob/internal/jobapi"
 )
 
-// observed304 is /{job}/config as a real ElasticJob-Lite 3.0.4 wrote it (reference §14).
+// observed304 is /{job}/config as a real ElasticJob-Lite 3.0.4 wrote it (Java 17, ZooKeeper 3.8).
 const observed304 = "cron: 0/1 * * * * ?\ndescription: ''\ndisabled: false\nfailover: false\njobName: job0\njobParameter: ''\nmaxTimeDiffSeconds: -1\nmisfire: true\nmonitorExecution: true\noverwrite: true\nreconcileIntervalMinutes: 10\nshardingItemParameters: ''\nshardingTotalCount: 2\nstaticSharding: false\n"
 
 func TestMarshalObserved304(t *testing.T) {
@@ -20,7 +20,8 @@ func TestMarshalObserved304(t *testing.T) {
 	}
 }
 
-// TestMarshalReferenceExample is the builder example of reference §2.3.
+// TestMarshalReferenceExample is the example of ElasticJob's builder (3 items, failover,
+// overwrite) as ElasticJob writes it; docs/compatibility.md shows the format.
 func TestMarshalReferenceExample(t *testing.T) {
 	c := jobapi.NewJobConfiguration("myJob", 3)
 	c.Cron = "0/5 * * * * ?"

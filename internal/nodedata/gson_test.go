@@ -11,7 +11,7 @@ func TestShardingContextJSON(t *testing.T) {
 		sc   jobapi.ShardingContext
 		want string
 	}{
-		{ // the example of reference §5
+		{ // ElasticJob's own example of a ShardingContext (docs/compatibility.md, "Data formats")
 			jobapi.ShardingContext{JobName: "myJob", TaskID: "myJob@-@0,1,2@-@READY@-@10.0.0.1@-@4321",
 				ShardingTotalCount: 3, ShardingItem: 1, ShardingParameter: "Shanghai"},
 			`{"jobName":"myJob","taskId":"myJob@-@0,1,2@-@READY@-@10.0.0.1@-@4321","shardingTotalCount":3,"jobParameter":"","shardingItem":1,"shardingParameter":"Shanghai"}`,

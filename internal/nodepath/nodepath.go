@@ -1,5 +1,6 @@
 // Package nodepath names every node of a job's ZooKeeper tree, as ElasticJob-Lite 3.0.4 lays it
-// out (reference §1.3). Paths are relative to the namespace: "/{job}/...".
+// out (docs/compatibility.md, "ZooKeeper layout"). Paths are relative to the namespace:
+// "/{job}/...".
 package nodepath
 
 import (

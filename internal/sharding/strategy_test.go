@@ -13,7 +13,7 @@ import (
 	"github.com/elasticjob-go/elasticjob/internal/jobconf"
 )
 
-// The instances of the reference's worked examples, in registry order [C, B, A].
+// The instances of the worked examples below, in registry order [C, B, A].
 const (
 	instA = "10.0.0.1@-@100"
 	instB = "10.0.0.2@-@200"
@@ -29,7 +29,8 @@ func shard(t *testing.T, strategy string, instances []string, job string, total 
 	return s.Shard(instances, job, total)
 }
 
-// TestWorkedExamples is the table of §3.3 of the reference.
+// TestWorkedExamples are results of ElasticJob's strategies for three instances, as Java computes
+// them (its reverse child order and String.hashCode included).
 func TestWorkedExamples(t *testing.T) {
 	cba := []string{instC, instB, instA}
 	tests := []struct {

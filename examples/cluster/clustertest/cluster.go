@@ -82,7 +82,7 @@ func even(byInstance map[string][]int, ids []string, items int) bool {
 	return len(all) == items
 }
 
-// CheckTree checks the nodes ElasticJob-Lite 3.0.4 keeps for a running job (reference §1.3):
+// CheckTree checks the nodes ElasticJob-Lite 3.0.4 keeps for a running job (docs/compatibility.md, "ZooKeeper layout"):
 // /{job} holds the class name; config; one server node per IP, ENABLED; one ephemeral
 // instance node per instance, with its YAML; the items 0..items-1, each owned by one of the
 // instances; an ephemeral leader node naming one of them.
