@@ -1,8 +1,9 @@
 // Command ejgen generates the go.uber.org/fx module of the //elasticjob: directives of Go
-// packages: one zz_generated.elasticjob.go per package that has directives. Services run it
+// packages: one zz_generated.elasticjob.go per package that has directives. Services make it
+// a tool of their module (go get -tool github.com/elasticjob-go/elasticjob/cmd/ejgen) and run it
 // through go generate:
 //
-//	//go:generate go run github.com/elasticjob-go/elasticjob/cmd/ejgen
+//	//go:generate go tool ejgen
 //
 // Usage:
 //
