@@ -124,35 +124,12 @@ func loose(s string) string {
 	return strings.ToLower(strings.NewReplacer("-", "", "_", "").Replace(s))
 }
 
-// suggest returns the known key closest to an unknown one, or "" when none is close.
+// suggest returns the known key closest to an unknown one, compared as loose does, or "" when
+// none is close enough to be a likely typo.
 func suggest(written string, known []string) string {
-	best, bestDist := "", 3 // at most two edits away
-	w := loose(written)
-	for _, k := range known {
-		if d := distance(w, loose(k)); d < bestDist {
-			best, bestDist = k, d
-		}
+	names := make([]string, len(known))
+	for i, k := range known {
+		names[i] = loose(k)
 	}
-	return best
-}
-
-// distance is the Levenshtein distance between a and b.
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
+	return jobconf.Suggest(loose(written), names, known)
 }

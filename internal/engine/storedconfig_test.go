@@ -1,11 +1,9 @@
 package engine
 
 import (
-	"bytes"
 	"log/slog"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,23 +14,10 @@ import (
 	"github.com/elasticjob-go/elasticjob/internal/testkit"
 )
 
-// lockedBuffer is a log destination the test reads while runtimes write.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) lines(substr string) []string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
+// lines are the lines of what buf holds that contain substr.
+func lines(buf *testkit.Buffer, substr string) []string {
 	var out []string
-	for _, line := range strings.Split(l.b.String(), "\n") {
+	for _, line := range strings.Split(buf.String(), "\n") {
 		if strings.Contains(line, substr) {
 			out = append(out, line)
 		}
@@ -47,14 +32,14 @@ func (l *lockedBuffer) lines(substr string) []string {
 // names the node with its namespace.
 func TestStoredConfigurationIsComparedAndValidated(t *testing.T) {
 	cl := newCluster(t, 2*time.Second)
-	var logs lockedBuffer
+	var logs testkit.Buffer
 	cl.log = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	node := "/" + cl.ns + "/storedJob/config"
 	cfg := jobapi.NewJobConfiguration("storedJob", 2)
 	cfg.Cron = never
 	a := cl.start("10.0.0.1", 100)
 	ja := a.register(t, cfg, &recorder{})
-	if got := logs.lines("differs"); len(got) != 0 {
+	if got := lines(&logs, "differs"); len(got) != 0 {
 		t.Fatalf("a first registration reports a difference: %q", got)
 	}
 
@@ -65,7 +50,7 @@ func TestStoredConfigurationIsComparedAndValidated(t *testing.T) {
 		t.Fatalf("the stored count wins: got %d", got)
 	}
 	want := `level=WARN msg="configuration in the registry differs from the local one in shardingTotalCount, failover and wins; set overwrite=true for this job (directive, YAML or environment) to apply the local values"`
-	if got := logs.lines("differs"); len(got) != 1 || !strings.Contains(got[0], want) || !strings.Contains(got[0], "path="+node) {
+	if got := lines(&logs, "differs"); len(got) != 1 || !strings.Contains(got[0], want) || !strings.Contains(got[0], "path="+node) {
 		t.Fatalf("difference lines %q, want one with %s and path=%s", got, want, node)
 	}
 
@@ -74,7 +59,7 @@ func TestStoredConfigurationIsComparedAndValidated(t *testing.T) {
 	writeConfig(t, a.center, bad)
 	invalid := `jobShardingStrategyType: \"AVG\" is not allowed: want one of AVG_ALLOCATION, ODEVITY, ROUND_ROBIN, SINGLE_SHARDING_BALANCE (did you mean \"AVG_ALLOCATION\"?)`
 	testkit.Eventually(t, 5*time.Second, func() bool {
-		for _, line := range logs.lines("keeping the last good one") {
+		for _, line := range lines(&logs, "keeping the last good one") {
 			if strings.Contains(line, "path="+node) && strings.Contains(line, invalid) {
 				return true
 			}
@@ -89,7 +74,7 @@ func TestStoredConfigurationIsComparedAndValidated(t *testing.T) {
 	if got := jc.Config().ShardingTotalCount; got != 5 {
 		t.Fatalf("a job starting on an invalid stored configuration runs on the local one: count %d", got)
 	}
-	if got := logs.lines("running on the local one"); len(got) != 1 || !strings.Contains(got[0], "path="+node) || !strings.Contains(got[0], invalid) {
+	if got := lines(&logs, "running on the local one"); len(got) != 1 || !strings.Contains(got[0], "path="+node) || !strings.Contains(got[0], invalid) {
 		t.Fatalf("start-up lines %q", got)
 	}
 	if got, _ := a.center.Get("/storedJob/config"); got != nodedata.MarshalJobConfig(bad) {
