@@ -3,6 +3,8 @@ package jobconf
 import (
 	"fmt"
 	"runtime"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/elasticjob-go/elasticjob/internal/jobapi"
@@ -27,12 +29,8 @@ func Validate(c jobapi.JobConfiguration) []Problem {
 		problems = append(problems, k.Check(k.Value(&c))...)
 	}
 	if c.ShardingTotalCount > 0 {
-		items, _ := ParseItemParameters(c.ShardingItemParameters)
-		for _, it := range items {
-			if it.Item >= c.ShardingTotalCount {
-				problems = append(problems, Problem{Key: "shardingItemParameters", Off: it.Off, Warning: true,
-					Msg: fmt.Sprintf("item %d is beyond shardingTotalCount %d (items are 0..%d): its parameter is ignored", it.Item, c.ShardingTotalCount, c.ShardingTotalCount-1)})
-			}
+		if p, ok := beyondCount(c.ShardingItemParameters, c.ShardingTotalCount); ok {
+			problems = append(problems, p)
 		}
 	}
 	if c.Cron != "" && c.TimeZone != "" && len(Lookup("cron").Check(c.Cron)) == 0 && len(Lookup("timeZone").Check(c.TimeZone)) == 0 {
@@ -41,6 +39,31 @@ func Validate(c jobapi.JobConfiguration) []Problem {
 		}
 	}
 	return problems
+}
+
+// beyondCount is the warning for parameters of items at or beyond the count, one for all of
+// them, at the first.
+func beyondCount(params string, count int) (Problem, bool) {
+	items, _ := ParseItemParameters(params)
+	var beyond []string
+	off := -1
+	for _, it := range items {
+		if it.Item >= count {
+			beyond = append(beyond, strconv.Itoa(it.Item))
+			if off < 0 {
+				off = it.Off
+			}
+		}
+	}
+	if len(beyond) == 0 {
+		return Problem{}, false
+	}
+	what, whose := "item "+beyond[0]+" is", "its parameter"
+	if len(beyond) > 1 {
+		what, whose = "items "+strings.Join(beyond, ", ")+" are", "their parameters"
+	}
+	return Problem{Key: "shardingItemParameters", Off: off, Warning: true,
+		Msg: fmt.Sprintf("%s beyond shardingTotalCount %d (items are 0..%d): ElasticJob ignores %s", what, count, count-1, whose)}, true
 }
 
 // PoolSize is the number of items of one run that may execute at once for a valid
