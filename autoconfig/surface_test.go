@@ -33,22 +33,29 @@ func TestJobKeysFollowTheSchema(t *testing.T) {
 				file = strings.Replace(file, "elasticJobType: SCRIPT", "elasticJobType: "+value, 1)
 			}
 			inTempDir(t, map[string]string{"application.yaml": file})
-			checkCase(t, c, "application.yaml: elasticjob.jobs."+job+"."+c.Key.Name+": ")
+			checkCase(t, c, job, "application.yaml: elasticjob.jobs."+job+"."+c.Key.Name+": ")
 		})
 		t.Run("env/"+c.Name(), func(t *testing.T) {
 			file := "elasticjob:\n  jobs:\n    " + job + ":\n" + base
 			inTempDir(t, map[string]string{"application.yaml": file})
 			variable := "ELASTICJOB_JOBS_" + strings.ToUpper(job) + "_" + strings.ToUpper(c.Key.Name)
 			t.Setenv(variable, c.Value)
-			checkCase(t, c, "environment: "+variable+": ")
+			checkCase(t, c, job, "environment: "+variable+": ")
 		})
 	}
 }
 
-func checkCase(t *testing.T, c jobconftest.Case, where string) {
+// checkCase loads the configuration and checks the case: a good value reaches the job's
+// configuration as it was written, a bad one is an error naming where it was written.
+func checkCase(t *testing.T, c jobconftest.Case, job, where string) {
 	t.Helper()
-	_, err := load([]starter.JobDefinition{orderSync(nil)})
+	props, err := load([]starter.JobDefinition{orderSync(nil)})
 	switch {
+	case !c.Bad && err == nil && c.Key.In&jobconf.Stored != 0:
+		conf := props.Jobs[job].Configuration(job)
+		if got := c.Key.Value(&conf); got != c.Value {
+			t.Fatalf("the job's configuration holds %q", got)
+		}
 	case !c.Bad && err != nil:
 		t.Fatalf("refused: %v", err)
 	case c.Bad && err == nil:
