@@ -209,7 +209,8 @@ func checkRegCenter(rc RegCenterProperties, settings map[string]setting, errs *p
 	for _, f := range regCenterSection {
 		if s, ok := settings[f.key]; ok && f.min != nil {
 			if n := int(v.Field(f.index).Int()); n < *f.min {
-				errs.add(s.source, s.path, "%d is out of range: %s", n, wantMin(*f.min))
+				bounds := jobconf.Key{Type: jobconf.Int, Min: f.min} // says it as the job keys do
+				errs.add(s.source, s.path, "%d is out of range: %s", n, bounds.Want())
 			}
 		}
 	}
@@ -218,16 +219,6 @@ func checkRegCenter(rc RegCenterProperties, settings map[string]setting, errs *p
 			errs.add(s.source, s.path, "the digest (not shown) is not user:password")
 		}
 	}
-}
-
-func wantMin(min int) string {
-	switch min {
-	case 0:
-		return "want a non-negative int"
-	case 1:
-		return "want a positive int"
-	}
-	return fmt.Sprintf("want an int >= %d", min)
 }
 
 func checkTracing(t TracingProperties, settings map[string]setting, errs *problems) {

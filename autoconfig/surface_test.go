@@ -72,3 +72,33 @@ const handlerProps = `      props:
         wechat.webhook: "https://example.com/wechat"
         dingtalk.webhook: "https://example.com/dingtalk"
 `
+
+// The regCenter ints have bounds and the digest a form; the digest is never shown.
+func TestRegCenterBounds(t *testing.T) {
+	inTempDir(t, map[string]string{"application.yaml": `elasticjob:
+  regCenter:
+    sessionTimeoutMilliseconds: -1
+    connectionTimeoutMilliseconds: 0
+    baseSleepTimeMilliseconds: -1
+    maxSleepTimeMilliseconds: 0
+    digest: s3cret
+`})
+	t.Setenv("ELASTICJOB_REGCENTER_MAXRETRIES", "-2")
+	_, err := load(nil)
+	want := `application.yaml: elasticjob.regCenter.sessionTimeoutMilliseconds: -1 is out of range: want a positive int
+application.yaml: elasticjob.regCenter.connectionTimeoutMilliseconds: 0 is out of range: want a positive int
+application.yaml: elasticjob.regCenter.baseSleepTimeMilliseconds: -1 is out of range: want a non-negative int
+application.yaml: elasticjob.regCenter.maxSleepTimeMilliseconds: 0 is out of range: want a positive int
+environment: ELASTICJOB_REGCENTER_MAXRETRIES: -2 is out of range: want a non-negative int
+application.yaml: elasticjob.regCenter.digest: the digest (not shown) is not user:password`
+	if err == nil || err.Error() != want {
+		t.Fatalf("error:\n%v\nwant:\n%s", err, want)
+	}
+	for _, ok := range []string{"user:s3cret", ""} {
+		t.Setenv("ELASTICJOB_REGCENTER_MAXRETRIES", "0")
+		inTempDir(t, map[string]string{"application.yaml": "elasticjob:\n  regCenter:\n    digest: \"" + ok + "\"\n"})
+		if _, err := load(nil); err != nil {
+			t.Fatalf("digest %q: %v", ok, err)
+		}
+	}
+}
