@@ -1,7 +1,8 @@
 package jobapi
 
-// JobConfiguration is ElasticJob 3.0.x's JobConfiguration: the keys, their meaning and (through
-// NewJobConfiguration) the builder defaults.
+// JobConfiguration is ElasticJob 3.0.x's JobConfiguration: the values of a job's keys, and
+// (through NewJobConfiguration) the builder defaults. The keys' bounds, allowed values and docs
+// are internal/jobconf's table; jobconf.Validate checks a configuration.
 type JobConfiguration struct {
 	JobName                  string
 	Cron                     string // Quartz; empty for a one-off job
@@ -14,11 +15,11 @@ type JobConfiguration struct {
 	Misfire                  bool
 	MaxTimeDiffSeconds       int
 	ReconcileIntervalMinutes int
-	JobShardingStrategyType  string // AVG_ALLOCATION (empty), ODEVITY, ROUND_ROBIN or a registered custom one
+	JobShardingStrategyType  string // empty: AVG_ALLOCATION
 	// JobExecutorServiceHandlerType is 3.0.4's key; 3.0.5 spells it
 	// jobExecutorThreadPoolSizeProviderType. Both are read, 3.0.4's is written.
-	JobExecutorServiceHandlerType string // CPU (empty) or SINGLE_THREAD
-	JobErrorHandlerType           string // LOG (empty), THROW, IGNORE, EMAIL, WECHAT, DINGTALK
+	JobExecutorServiceHandlerType string // empty: CPU
+	JobErrorHandlerType           string // empty: LOG
 	JobListenerTypes              []string
 	// JobExtraConfigurations is the raw YAML of the jobExtraConfigurations sequence, kept
 	// verbatim (it carries Java class tags) so that a rewrite does not lose it.
