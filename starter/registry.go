@@ -8,6 +8,7 @@ import (
 
 	"github.com/elasticjob-go/elasticjob/internal/engine"
 	"github.com/elasticjob-go/elasticjob/internal/reg"
+	"github.com/elasticjob-go/elasticjob/internal/regof"
 )
 
 // RegistryCenterConfig is the regCenter configuration, with ElasticJob's meaning and defaults
@@ -95,4 +96,13 @@ func (r *RegistryCenter) InstanceID() string { return r.rt.InstanceID() }
 func (r *RegistryCenter) Close(ctx context.Context) error {
 	err := r.rt.Close(ctx)
 	return errors.Join(err, r.center.Close())
+}
+
+func init() {
+	regof.Set(func(v any) *reg.Center {
+		if rc, ok := v.(*RegistryCenter); ok && rc != nil {
+			return rc.center
+		}
+		return nil
+	})
 }
