@@ -23,6 +23,7 @@ type Operator struct {
 	center *reg.Center
 	where  string // "serverLists namespace", for errors
 	log    *slog.Logger
+	regLog *slog.Logger // Open's registry client
 	actor  string
 	shared *sharedCenter // nil on a service's registry: Close leaves the session alone
 	closed sync.Once
@@ -33,6 +34,11 @@ type Option func(*Operator)
 
 // WithLogger sets the logger of the operator's audit lines (default slog.Default()).
 func WithLogger(l *slog.Logger) Option { return func(o *Operator) { o.log = l } }
+
+// WithRegistryLogger sets the logger of the registry client Open connects (default: the
+// warnings and errors of WithLogger's). A tool that reports the error Open returns may discard
+// it.
+func WithRegistryLogger(l *slog.Logger) Option { return func(o *Operator) { o.regLog = l } }
 
 // WithActor names who operates, in the audit lines: a console user, say (default: the OS
 // user and host, "user@host").
@@ -54,7 +60,7 @@ func Open(ctx context.Context, cfg starter.RegistryCenterConfig, opts ...Option)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	o := newOperator(cfg, opts)
-	s, err := openShared(ctx, cfg, o.log)
+	s, err := openShared(ctx, cfg, o.regLog)
 	if err != nil {
 		return nil, err
 	}
@@ -81,6 +87,9 @@ func newOperator(cfg starter.RegistryCenterConfig, opts []Option) *Operator {
 	}
 	if o.log == nil {
 		o.log = slog.Default()
+	}
+	if o.regLog == nil {
+		o.regLog = slog.New(quiet{o.log.Handler()})
 	}
 	if o.actor == "" {
 		o.actor = defaultActor()
@@ -146,6 +155,16 @@ func openShared(ctx context.Context, cfg starter.RegistryCenterConfig, log *slog
 	shared[key] = s
 	return s, nil
 }
+
+// quiet passes on the registry client's warnings and errors only: its connection states are
+// news in a service's log, noise in an operator's tool.
+type quiet struct{ slog.Handler }
+
+func (q quiet) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= slog.LevelWarn && q.Handler.Enabled(ctx, l)
+}
+func (q quiet) WithAttrs(as []slog.Attr) slog.Handler { return quiet{q.Handler.WithAttrs(as)} }
+func (q quiet) WithGroup(name string) slog.Handler    { return quiet{q.Handler.WithGroup(name)} }
 
 func (s *sharedCenter) release() error {
 	sharedMu.Lock()

@@ -208,7 +208,9 @@ func (e *env) operator(ctx context.Context) (*lifecycle.Operator, error) {
 	if cfg.ServerLists == "" {
 		return nil, errors.New("no registry: regCenter.serverLists is not set (in application.yaml, ELASTICJOB_CONFIG or ELASTICJOB_REGCENTER_SERVERLISTS) and --server-lists is not given")
 	}
-	e.op, err = lifecycle.Open(ctx, cfg, lifecycle.WithLogger(e.audit))
+	// The registry client's complaints (a server refusing connections) end in the error Open
+	// returns, which says it in one line.
+	e.op, err = lifecycle.Open(ctx, cfg, lifecycle.WithLogger(e.audit), lifecycle.WithRegistryLogger(slog.New(slog.DiscardHandler)))
 	return e.op, err
 }
 
