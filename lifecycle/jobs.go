@@ -16,13 +16,13 @@ import (
 // JobsTotalCount is the number of nodes under the namespace root, as ElasticJob counts jobs
 // (also those without a configuration).
 func (o *Operator) JobsTotalCount(ctx context.Context) (int, error) {
-	jobs, err := o.children(ctx, "/")
+	jobs, err := o.jobNames(ctx)
 	return len(jobs), err
 }
 
 // Jobs is every job with a configuration, sorted by name.
 func (o *Operator) Jobs(ctx context.Context) ([]JobBriefInfo, error) {
-	names, err := o.children(ctx, "/")
+	names, err := o.jobNames(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -122,7 +122,7 @@ func (o *Operator) jobStatus(ctx context.Context, job string, instances []string
 // count is of the job's instances on ip; no cron or description. ErrNotFound when no job has
 // the server.
 func (o *Operator) JobsOnServer(ctx context.Context, ip string) ([]JobBriefInfo, error) {
-	names, err := o.children(ctx, "/")
+	names, err := o.jobNames(ctx)
 	if err != nil {
 		return nil, err
 	}

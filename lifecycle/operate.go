@@ -186,7 +186,7 @@ func (o *Operator) serverTargets(ctx context.Context, job, serverIP string) ([]t
 		}
 		return []target{{job, serverIP}}, nil
 	}
-	jobs, err := o.children(ctx, "/")
+	jobs, err := o.jobNames(ctx)
 	if err != nil {
 		return nil, err
 	}

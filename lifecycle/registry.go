@@ -121,6 +121,17 @@ func checkJobName(job string) error {
 	return nil
 }
 
+// jobNames lists the nodes under the namespace root, ElasticJob's jobs (also those without a
+// configuration), in Java string order. Without a namespace, ZooKeeper's own /zookeeper is not
+// one.
+func (o *Operator) jobNames(ctx context.Context) ([]string, error) {
+	names, err := o.children(ctx, "/")
+	if o.center.Abs("/") == "/" { // no namespace
+		names = slices.DeleteFunc(names, func(n string) bool { return n == "zookeeper" })
+	}
+	return names, err
+}
+
 // instanceIPs maps each instance id of the job to the serverIp of its YAML; an instance whose
 // YAML cannot be read (gone meanwhile, or foreign) is left out.
 func (o *Operator) instanceIPs(ctx context.Context, job string) (map[string]string, []string, error) {

@@ -15,7 +15,7 @@ import (
 
 // ServersTotalCount is the number of distinct server IPs over every job's servers/ node.
 func (o *Operator) ServersTotalCount(ctx context.Context) (int, error) {
-	jobs, err := o.children(ctx, "/")
+	jobs, err := o.jobNames(ctx)
 	if err != nil {
 		return 0, err
 	}
@@ -35,7 +35,7 @@ func (o *Operator) ServersTotalCount(ctx context.Context) (int, error) {
 // Servers is every server IP of every job, sorted by IP: the jobs that have it (and how many
 // of them disable it) and the instances whose instance YAML names it as serverIp.
 func (o *Operator) Servers(ctx context.Context) ([]ServerBriefInfo, error) {
-	jobs, err := o.children(ctx, "/")
+	jobs, err := o.jobNames(ctx)
 	if err != nil {
 		return nil, err
 	}
