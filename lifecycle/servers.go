@@ -79,7 +79,7 @@ func (o *Operator) Servers(ctx context.Context) ([]ServerBriefInfo, error) {
 		s := byIP[ip]
 		info := ServerBriefInfo{
 			ServerIP:  ip,
-			Instances: slices.SortedFunc(maps.Keys(s.instances), javastr.Compare),
+			Instances: append([]string{}, slices.SortedFunc(maps.Keys(s.instances), javastr.Compare)...),
 			JobNames:  slices.SortedFunc(maps.Keys(s.jobs), javastr.Compare),
 		}
 		info.InstancesNum, info.JobsNum, info.DisabledJobsNum = len(info.Instances), len(info.JobNames), s.disabled
