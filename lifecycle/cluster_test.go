@@ -197,8 +197,9 @@ func TestOperationsOnRunningInstances(t *testing.T) {
 		t.Errorf("jobs on 10.0.0.2: %+v", on)
 	}
 	must(t, op.Enable(ctx(), "alpha", "10.0.0.2"))
+	from = time.Now()
 	clustertest.Eventually(t, 30*time.Second, "c runs alpha again", func() (bool, string) {
-		got := cl.since("alpha", settled().Add(-2*time.Second))
+		got := cl.since("alpha", from)
 		return len(got[c]) > 0, fmt.Sprint(got)
 	})
 
