@@ -220,6 +220,15 @@ func (e *env) close() {
 	}
 }
 
+// show prints v as JSON with -o json, else the table of header and rows (which render v for
+// people).
+func (e *env) show(v any, header []string, rows [][]string) error {
+	if e.json {
+		return e.writeJSON(v)
+	}
+	return e.table(header, rows)
+}
+
 // writeJSON prints v as indented JSON.
 func (e *env) writeJSON(v any) error {
 	enc := json.NewEncoder(e.out)

@@ -18,10 +18,7 @@ func init() {
 			if err != nil {
 				return err
 			}
-			if e.json {
-				return e.writeJSON(j)
-			}
-			return e.table([]string{"FIELD", "VALUE"}, [][]string{
+			return e.show(j, []string{"FIELD", "VALUE"}, [][]string{
 				{"job", j.JobName},
 				{"status", string(j.Status)},
 				{"instances", strconv.Itoa(j.InstanceCount)},

@@ -33,15 +33,12 @@ func listJobs(ctx context.Context, e *env, server string) error {
 	if err != nil {
 		return err
 	}
-	if e.json {
-		return e.writeJSON(jobs)
-	}
 	rows := make([][]string, 0, len(jobs))
 	for _, j := range jobs {
 		rows = append(rows, []string{j.JobName, string(j.Status), strconv.Itoa(j.InstanceCount),
 			strconv.Itoa(j.ShardingTotalCount), orDash(j.Cron), e.when(j.NextFireTime), orDash(j.Description)})
 	}
-	return e.table([]string{"JOB", "STATUS", "INSTANCES", "ITEMS", "CRON", "NEXT FIRE", "DESCRIPTION"}, rows)
+	return e.show(jobs, []string{"JOB", "STATUS", "INSTANCES", "ITEMS", "CRON", "NEXT FIRE", "DESCRIPTION"}, rows)
 }
 
 func jobsOnServer(ctx context.Context, e *env, op *lifecycle.Operator, ip string) error {
@@ -49,12 +46,9 @@ func jobsOnServer(ctx context.Context, e *env, op *lifecycle.Operator, ip string
 	if err != nil {
 		return err
 	}
-	if e.json {
-		return e.writeJSON(jobs)
-	}
 	rows := make([][]string, 0, len(jobs))
 	for _, j := range jobs {
 		rows = append(rows, []string{j.JobName, string(j.Status), strconv.Itoa(j.InstanceCount)})
 	}
-	return e.table([]string{"JOB", "STATUS", "INSTANCES ON " + ip}, rows)
+	return e.show(jobs, []string{"JOB", "STATUS", "INSTANCES ON " + ip}, rows)
 }

@@ -18,14 +18,11 @@ func init() {
 			if err != nil {
 				return err
 			}
-			if e.json {
-				return e.writeJSON(servers)
-			}
 			rows := make([][]string, 0, len(servers))
 			for _, s := range servers {
 				rows = append(rows, []string{s.ServerIP, strconv.Itoa(s.InstancesNum), strconv.Itoa(s.JobsNum), strconv.Itoa(s.DisabledJobsNum)})
 			}
-			return e.table([]string{"SERVER IP", "INSTANCES", "JOBS", "DISABLED JOBS"}, rows)
+			return e.show(servers, []string{"SERVER IP", "INSTANCES", "JOBS", "DISABLED JOBS"}, rows)
 		}),
 	})
 }

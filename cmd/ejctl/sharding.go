@@ -18,9 +18,6 @@ func init() {
 			if err != nil {
 				return err
 			}
-			if e.json {
-				return e.writeJSON(items)
-			}
 			rows := make([][]string, 0, len(items))
 			for _, it := range items {
 				failover := "-"
@@ -30,7 +27,7 @@ func init() {
 				rows = append(rows, []string{strconv.Itoa(it.Item), string(it.Status), orDash(it.ServerIP),
 					orDash(it.InstanceID), failover, e.when(it.LastFireStarted)})
 			}
-			return e.table([]string{"ITEM", "STATUS", "SERVER IP", "INSTANCE", "FAILOVER", "LAST FIRE STARTED"}, rows)
+			return e.show(items, []string{"ITEM", "STATUS", "SERVER IP", "INSTANCE", "FAILOVER", "LAST FIRE STARTED"}, rows)
 		}),
 	})
 }
