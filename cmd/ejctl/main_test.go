@@ -265,6 +265,13 @@ func TestRegistryFromTheServiceConfiguration(t *testing.T) {
 	got.WriteString(f.ejctl(true, "job", "reshard"))
 	write("elasticjob:\n  regCenter:\n    serverList: 127.0.0.1:2181\n")
 	got.WriteString(f.ejctl(true, "jobs"))
+	other := filepath.Join(dir, "other.yaml")
+	if err := os.WriteFile(other, []byte(fmt.Sprintf("elasticjob:\n  regCenter:\n    serverLists: %s\n", f.servers)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("ELASTICJOB_CONFIG", other) // instead of application.yaml
+	got.WriteString(f.ejctl(true, "job", "cleanup"))
+	t.Setenv("ELASTICJOB_CONFIG", "")
 	os.Remove(filepath.Join(dir, "application.yaml"))
 	t.Setenv("ELASTICJOB_REGCENTER_NAMESPACE", "")
 	got.WriteString(f.ejctl(true, "jobs"))
