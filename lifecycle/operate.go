@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/elasticjob-go/elasticjob/internal/engine"
 	"github.com/elasticjob-go/elasticjob/internal/nodedata"
 	"github.com/elasticjob-go/elasticjob/internal/nodepath"
 )
@@ -48,21 +49,17 @@ func (o *Operator) trigger(ctx context.Context, job, parameter string, withParam
 	if withParameter {
 		data = nodedata.MarshalTrigger(parameter)
 	}
-	if err := o.remove(ctx, nodepath.Triggers(job)); err != nil {
+	if err := ctx.Err(); err != nil {
 		return err
 	}
-	for _, id := range instances {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		if _, err := o.center.CreateIfAbsent(nodepath.Trigger(job, id), data); err != nil {
-			return o.fail(err)
-		}
+	n, err := engine.WriteTriggers(o.center, job, data)
+	if err != nil {
+		return o.fail(err)
 	}
 	if withParameter {
-		o.audit("trigger", job, "", "instances", len(instances), "jobParameter", parameter)
+		o.audit("trigger", job, "", "instances", n, "jobParameter", parameter)
 	} else {
-		o.audit("trigger", job, "", "instances", len(instances))
+		o.audit("trigger", job, "", "instances", n)
 	}
 	return nil
 }
