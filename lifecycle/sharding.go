@@ -4,10 +4,8 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strconv"
-	"strings"
-	"time"
 
+	"github.com/elasticjob-go/elasticjob/internal/engine"
 	"github.com/elasticjob-go/elasticjob/internal/nodedata"
 	"github.com/elasticjob-go/elasticjob/internal/nodepath"
 )
@@ -47,8 +45,7 @@ func (o *Operator) item(ctx context.Context, job string, item int) (ShardingInfo
 	if err != nil {
 		return info, err
 	}
-	if ms, err := strconv.ParseInt(strings.TrimSpace(record), 10, 64); err == nil && ms > 0 {
-		started := time.UnixMilli(ms)
+	if started := engine.StartedFire(record); !started.IsZero() {
 		info.LastFireStarted = &started
 	}
 	owner, _, err := o.get(ctx, nodepath.ItemInstance(job, item))
