@@ -215,12 +215,13 @@ func TestUpdateConfig(t *testing.T) {
 		change func(*jobapi.JobConfiguration)
 		want   string
 	}{
-		{func(c *jobapi.JobConfiguration) { c.ShardingTotalCount = 0 }, `shardingTotalCount must be positive, got 0`},
-		{func(c *jobapi.JobConfiguration) { c.Cron = "0 0 25 * * ?" }, `job "a": cron "0 0 25 * * ?": hours: value 25 out of range 0-23`},
+		{func(c *jobapi.JobConfiguration) { c.ShardingTotalCount = 0 }, `shardingTotalCount: 0 is out of range: want a positive int`},
+		{func(c *jobapi.JobConfiguration) { c.Cron = "0 0 25 * * ?" }, `job "a": cron: hours: value 25 out of range 0-23`},
 		{func(c *jobapi.JobConfiguration) { c.TimeZone = "Mars/Base" }, `unknown time zone "Mars/Base"`},
 		{func(c *jobapi.JobConfiguration) { c.JobErrorHandlerType = "EMAIL" }, `jobErrorHandlerType EMAIL: email.host: required`},
-		{func(c *jobapi.JobConfiguration) { c.JobExecutorServiceHandlerType = "MANY" }, `jobExecutorServiceHandlerType "MANY": want CPU or SINGLE_THREAD`},
-		{func(c *jobapi.JobConfiguration) { c.JobErrorHandlerType = "PAGER" }, `jobErrorHandlerType "PAGER": unknown`},
+		{func(c *jobapi.JobConfiguration) { c.JobExecutorServiceHandlerType = "MANY" }, `jobExecutorServiceHandlerType: "MANY" is not allowed: want one of CPU, SINGLE_THREAD`},
+		{func(c *jobapi.JobConfiguration) { c.JobErrorHandlerType = "PAGER" }, `jobErrorHandlerType: "PAGER" is not allowed`},
+		{func(c *jobapi.JobConfiguration) { c.JobShardingStrategyType = "avg" }, `jobShardingStrategyType: "avg" is not allowed`},
 		{func(c *jobapi.JobConfiguration) { c.JobName = "" }, `lifecycle: jobName is empty`},
 	} {
 		bad := cfg
@@ -274,7 +275,7 @@ func TestParseConfig(t *testing.T) {
 		t.Errorf("round trip:\n%s\nwant\n%s", lifecycle.FormatConfig(got), text)
 	}
 	_, err = lifecycle.ParseConfig("x.yaml", []byte("jobName: x\nshardingTotalCont: 3\ncron: '* * * * * ?'\nfoo: 1\n"))
-	want := "x.yaml:2: \"shardingTotalCont\" is not a job configuration key\nx.yaml:4: \"foo\" is not a job configuration key"
+	want := "x.yaml:2: \"shardingTotalCont\" is not a job configuration key (did you mean shardingTotalCount?)\nx.yaml:4: \"foo\" is not a job configuration key"
 	if err == nil || err.Error() != want {
 		t.Errorf("unknown keys: %v\nwant %s", err, want)
 	}

@@ -4,6 +4,8 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -11,6 +13,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/elasticjob-go/elasticjob/internal/jobapi"
+	"github.com/elasticjob-go/elasticjob/internal/jobconf"
 )
 
 // UnmarshalJobConfig reads /{job}/config leniently, as a Go peer must read what any 3.0.x
@@ -68,13 +71,19 @@ func CheckJobConfigKeys(data string) error {
 	}
 	var c jobapi.JobConfiguration
 	var a, b string
-	fields := configFields(&c, &a, &b)
+	known := slices.Sorted(maps.Keys(configFields(&c, &a, &b)))
+	known = append(known, "jobExtraConfigurations")
 	var errs []error
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		key := root.Content[i]
-		if _, known := fields[key.Value]; !known && key.Value != "jobExtraConfigurations" {
-			errs = append(errs, fmt.Errorf("line %d: %q is not a job configuration key", key.Line, key.Value))
+		if slices.Contains(known, key.Value) {
+			continue
 		}
+		err := fmt.Errorf("line %d: %q is not a job configuration key", key.Line, key.Value)
+		if s := jobconf.Suggest(key.Value, known, known); s != "" {
+			err = fmt.Errorf("%w (did you mean %s?)", err, s)
+		}
+		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }
