@@ -78,7 +78,7 @@ func TestDisableEnable(t *testing.T) {
 		{"a", "10.0.0.9", `lifecycle: job "a" has no server "10.0.0.9": not found`},
 		{"", "10.0.0.9", `lifecycle: server "10.0.0.9": not found`},
 		{"", "10.0.0.1/x", `lifecycle: "10.0.0.1/x" is not a server IP`},
-		{"a/b", "", `lifecycle: "a/b" is not a job name`},
+		{"a/b", "", `lifecycle: "a/b": job name must not contain / (it is a ZooKeeper path segment)`},
 	} {
 		err := r.op.Disable(ctx(), c.job, c.ip)
 		if err == nil || err.Error() != c.want {

@@ -5,9 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/elasticjob-go/elasticjob/internal/javastr"
+	"github.com/elasticjob-go/elasticjob/internal/jobconf"
 	"github.com/elasticjob-go/elasticjob/internal/nodedata"
 	"github.com/elasticjob-go/elasticjob/internal/nodepath"
 	"github.com/elasticjob-go/elasticjob/internal/reg"
@@ -110,13 +110,11 @@ func (o *Operator) mustConfig(ctx context.Context, job string) (JobConfiguration
 
 func jobNotFound(job string) error { return fmt.Errorf("lifecycle: job %q: %w", job, ErrNotFound) }
 
-// checkJobName refuses what cannot be a job node name, before it reaches a path.
+// checkJobName refuses what cannot be a job node name (jobconf's rules), before it reaches a
+// path.
 func checkJobName(job string) error {
-	if job == "" {
-		return errors.New("lifecycle: the job name is empty")
-	}
-	if job == "." || job == ".." || strings.Contains(job, "/") {
-		return fmt.Errorf("lifecycle: %q is not a job name", job)
+	if problems := jobconf.JobNameProblems(job); len(problems) > 0 {
+		return fmt.Errorf("lifecycle: %q: %s", job, problems[0].Msg)
 	}
 	return nil
 }
