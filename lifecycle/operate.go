@@ -128,12 +128,13 @@ func (o *Operator) shutdown(ctx context.Context, job, serverIP string, targets [
 		}
 	}
 	for _, j := range jobs {
-		ips, _, err := o.instanceIPs(ctx, j)
+		ips, ids, err := o.instanceIPs(ctx, j)
 		if err != nil {
 			return err
 		}
-		for id, ip := range ips {
-			if serverIP != "" && ip != serverIP {
+		for _, id := range ids { // in order: the audit lines too
+			ip, ok := ips[id] // the job alone: every instance, its YAML readable or not
+			if serverIP != "" && (!ok || ip != serverIP) {
 				continue
 			}
 			if err := o.remove(ctx, nodepath.Instance(j, id)); err != nil {
