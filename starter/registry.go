@@ -8,6 +8,7 @@ import (
 
 	"github.com/elasticjob-go/elasticjob/internal/engine"
 	"github.com/elasticjob-go/elasticjob/internal/reg"
+	"github.com/elasticjob-go/elasticjob/internal/runtimeof"
 )
 
 // RegistryCenterConfig is the regCenter configuration, with ElasticJob's meaning and defaults
@@ -29,6 +30,15 @@ type RegistryCenterConfig struct {
 type RegistryCenter struct {
 	center *reg.Center
 	rt     *engine.Runtime
+}
+
+func init() {
+	runtimeof.Register(func(rc any) *engine.Runtime {
+		if r, ok := rc.(*RegistryCenter); ok && r != nil {
+			return r.rt
+		}
+		return nil
+	})
 }
 
 // RegistryOption adjusts the instance identity or the runtime.
