@@ -16,8 +16,10 @@ type fakeSource struct {
 	nodes  map[string]string                // path -> data
 	caches map[string]map[string]reg.Cached // job -> path -> what the cache holds
 	fail   string                           // a path whose Get fails
-	// block, when set, makes Children wait until it is closed (a slow registry).
-	block chan struct{}
+	// onChildren, when set, is called as Children starts; block, when set, makes Children
+	// wait until it is closed (a slow registry).
+	onChildren func()
+	block      chan struct{}
 }
 
 func newFakeSource(nodes map[string]string) *fakeSource {
@@ -25,6 +27,9 @@ func newFakeSource(nodes map[string]string) *fakeSource {
 }
 
 func (f *fakeSource) Children(path string) ([]string, error) {
+	if f.onChildren != nil {
+		f.onChildren()
+	}
 	if f.block != nil {
 		<-f.block
 	}
