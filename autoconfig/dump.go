@@ -11,7 +11,7 @@ import (
 	"go.uber.org/fx"
 
 	"github.com/elasticjob-go/elasticjob/internal/dump"
-	"github.com/elasticjob-go/elasticjob/internal/runtimeof"
+	"github.com/elasticjob-go/elasticjob/internal/regof"
 )
 
 // dumpParams is what the dump service needs.
@@ -43,7 +43,7 @@ type dumpService struct {
 }
 
 func (s *dumpService) start(context.Context) error {
-	rt := runtimeof.Of(s.registry.Center())
+	rt := regof.Runtime(s.registry.Center())
 	if rt == nil {
 		return errors.New("elasticjob.dump: the registry center is not connected")
 	}

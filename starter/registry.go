@@ -8,7 +8,7 @@ import (
 
 	"github.com/elasticjob-go/elasticjob/internal/engine"
 	"github.com/elasticjob-go/elasticjob/internal/reg"
-	"github.com/elasticjob-go/elasticjob/internal/runtimeof"
+	"github.com/elasticjob-go/elasticjob/internal/regof"
 )
 
 // RegistryCenterConfig is the regCenter configuration, with ElasticJob's meaning and defaults
@@ -30,15 +30,6 @@ type RegistryCenterConfig struct {
 type RegistryCenter struct {
 	center *reg.Center
 	rt     *engine.Runtime
-}
-
-func init() {
-	runtimeof.Register(func(rc any) *engine.Runtime {
-		if r, ok := rc.(*RegistryCenter); ok && r != nil {
-			return r.rt
-		}
-		return nil
-	})
 }
 
 // RegistryOption adjusts the instance identity or the runtime.
@@ -105,4 +96,19 @@ func (r *RegistryCenter) InstanceID() string { return r.rt.InstanceID() }
 func (r *RegistryCenter) Close(ctx context.Context) error {
 	err := r.rt.Close(ctx)
 	return errors.Join(err, r.center.Close())
+}
+
+func init() {
+	regof.Set(func(v any) *reg.Center {
+		if rc, ok := v.(*RegistryCenter); ok && rc != nil {
+			return rc.center
+		}
+		return nil
+	})
+	regof.SetRuntime(func(v any) *engine.Runtime {
+		if rc, ok := v.(*RegistryCenter); ok && rc != nil {
+			return rc.rt
+		}
+		return nil
+	})
 }

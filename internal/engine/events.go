@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/elasticjob-go/elasticjob/internal/nodedata"
 	"github.com/elasticjob-go/elasticjob/internal/nodepath"
 	"github.com/elasticjob-go/elasticjob/internal/reg"
 )
@@ -37,7 +38,8 @@ func (j *Job) onEvent(ev reg.Event) {
 			}
 		})
 	case len(parts) == 2 && parts[0] == "trigger" && parts[1] == j.rt.id && ev.Type != reg.EventDeleted:
-		j.rt.async(j.onTrigger)
+		data := ev.Data
+		j.rt.async(func() { j.onTrigger(data) })
 	case len(parts) == 4 && rest == "leader/failover/items/"+parts[3] && ev.Type == reg.EventCreated:
 		if item, ok := nodepath.ParseItem(parts[3]); ok {
 			j.mu.Lock()
@@ -162,7 +164,18 @@ func (j *Job) staticLocked() bool {
 }
 
 // onTrigger handles trigger/{self}: delete it, then run once now unless a run is in progress.
-func (j *Job) onTrigger() {
+// Its data may carry a one-off job parameter for this run (nodedata.UnmarshalTrigger); ElasticJob
+// writes none, and unreadable data runs the trigger with the configured parameter.
+func (j *Job) onTrigger(data string) {
 	j.removeLogged(nodepath.Trigger(j.name, j.rt.id))
-	j.fire(kindTrigger, time.Now())
+	parameter, ok, err := nodedata.UnmarshalTrigger(data)
+	if err != nil {
+		j.log.Warn("trigger: running with the configured job parameter", "error", err)
+	}
+	if !ok {
+		j.fire(kindTrigger, time.Now())
+		return
+	}
+	j.log.Info("trigger: running once with a one-off job parameter")
+	j.fireWith(kindTrigger, time.Now(), &parameter)
 }

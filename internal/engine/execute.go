@@ -29,7 +29,10 @@ const (
 // run in progress flags a misfire, a trigger is dropped (as ElasticJob does), a failover fire
 // is left to the run in progress, which claims failover items when it ends. A cron fire while
 // the session is suspended is owed to the session.
-func (j *Job) fire(kind runKind, fireTime time.Time) {
+func (j *Job) fire(kind runKind, fireTime time.Time) { j.fireWith(kind, fireTime, nil) }
+
+// fireWith is fire with, for a trigger, a one-off job parameter (nil: the configured one).
+func (j *Job) fireWith(kind runKind, fireTime time.Time, parameter *string) {
 	if j.rt.paused.Load() {
 		// Owed to the suspended session; a lost session's fires are the survivors' to make up.
 		if s := j.rt.suspendedIn.Load(); s != 0 && kind == kindCron && makesUp(j.config()) {
@@ -52,7 +55,7 @@ func (j *Job) fire(kind runKind, fireTime time.Time) {
 	defer j.end()
 	j.retryClear()
 	if kind == kindCron || kind == kindTrigger {
-		if err := j.runOnce(fireTime, false); err != nil {
+		if err := j.runOnce(fireTime, false, parameter); err != nil {
 			j.stopped(err)
 			return
 		}
@@ -61,7 +64,7 @@ func (j *Job) fire(kind runKind, fireTime time.Time) {
 	// unreachable, the runs owe it again, to the next fire.
 	if !j.rt.paused.Load() {
 		for _, fire := range j.settleDebt() {
-			if err := j.runOnce(fire, true); err != nil {
+			if err := j.runOnce(fire, true, nil); err != nil {
 				j.stopped(err)
 				return
 			}
@@ -110,8 +113,10 @@ func (j *Job) end() {
 
 // runOnce is ElasticJob's execute for a cron or trigger fire, reading the cache; or for
 // an owed fire (catchUp: older than what the instance has started since, see startedOps). It
-// returns the error that stopped the run, when the error handler stopped it.
-func (j *Job) runOnce(fireTime time.Time, catchUp bool) error {
+// returns the error that stopped the run, when the error handler stopped it. A trigger's one-off
+// parameter, when not nil, replaces the job parameter for this fire's own items (not for the
+// misfired or missed fires it makes up).
+func (j *Job) runOnce(fireTime time.Time, catchUp bool, parameter *string) error {
 	cfg := j.config()
 	session := j.session()
 	if err := j.checkClock(cfg); err != nil {
@@ -155,7 +160,13 @@ func (j *Job) runOnce(fireTime time.Time, catchUp bool) error {
 	slices.Sort(items)
 	served, gaps := j.handOver(cfg, items, fireTime)
 	own := slices.DeleteFunc(slices.Clone(items), func(i int) bool { return served[i] })
-	scs, ok := j.contexts(cfg, own, sameFire(own, fireTime))
+	run := cfg
+	if parameter != nil {
+		oneOff := *cfg
+		oneOff.JobParameter = *parameter
+		run = &oneOff
+	}
+	scs, ok := j.contexts(run, own, sameFire(own, fireTime))
 	if !ok {
 		return nil
 	}
@@ -163,7 +174,7 @@ func (j *Job) runOnce(fireTime time.Time, catchUp bool) error {
 		j.observeStaged(scs, own, fireTime, sourceOf(catchUp))
 	}
 	j.debugRun(fireTime, own, served, gaps)
-	all := j.runContexts(cfg, scs, fireTime)
+	all := j.runContexts(run, scs, fireTime)
 	if err := j.before(all); err != nil {
 		return err
 	}
@@ -175,7 +186,7 @@ func (j *Job) runOnce(fireTime time.Time, catchUp bool) error {
 	ran := true
 	if len(own) > 0 {
 		var err error
-		if ran, err = j.execute(cfg, scs, nil, catchUp, sourceOf(catchUp)); err != nil {
+		if ran, err = j.execute(run, scs, nil, catchUp, sourceOf(catchUp)); err != nil {
 			return err
 		}
 	}

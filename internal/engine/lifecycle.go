@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/elasticjob-go/elasticjob/internal/nodepath"
+	"github.com/elasticjob-go/elasticjob/internal/reg"
 )
 
 // Schedule starts cron firing (a job without cron is only fired by triggers).
@@ -35,20 +36,27 @@ func (j *Job) reschedule() {
 // TriggerAll asks every current instance to run the job once, as OneOffJobBootstrap.execute and
 // the console's trigger do: trigger/ is recreated with one child per instance.
 func (j *Job) TriggerAll() error {
-	c := j.rt.center
-	if err := c.Remove(nodepath.Triggers(j.name)); err != nil {
-		return err
-	}
-	ids, err := c.Children(nodepath.Instances(j.name))
+	_, err := WriteTriggers(j.rt.center, j.name, "")
+	return err
+}
+
+// WriteTriggers is ElasticJob's trigger, for this instance's jobs and the operations API alike:
+// trigger/ is recreated with one node per instance online, holding data (empty, or a one-off
+// parameter: nodedata.MarshalTrigger). It returns how many instances were asked.
+func WriteTriggers(c *reg.Center, job, data string) (int, error) {
+	ids, err := c.Children(nodepath.Instances(job))
 	if err != nil {
-		return err
+		return 0, err
+	}
+	if err := c.Remove(nodepath.Triggers(job)); err != nil {
+		return 0, err
 	}
 	for _, id := range ids {
-		if err := c.Persist(nodepath.Trigger(j.name, id), ""); err != nil {
-			return err
+		if err := c.Persist(nodepath.Trigger(job, id), data); err != nil {
+			return 0, err
 		}
 	}
-	return nil
+	return len(ids), nil
 }
 
 // Shutdown stops the job on this instance: no more fires, the run in progress is awaited (its

@@ -256,6 +256,10 @@ func (j *Job) settleDebt() []time.Time {
 	return fires
 }
 
+// StartedFire reads the data of sharding/{i}: the fire last started on the item, as startedOps
+// records it (zero: nothing recorded), for the operations API.
+func StartedFire(data string) time.Time { return parseMillis(data) }
+
 // lastStarted is the fire last started on item i, as sharding/{i} records it (zero: unknown).
 func (j *Job) lastStarted(i int) (time.Time, error) {
 	data, err := j.rt.center.Get(nodepath.Item(j.name, i))

@@ -134,3 +134,53 @@ func waitFires(t *testing.T, rec *recorder, since time.Time, n int) {
 		return k >= n
 	}, "%d fires after %v", n, since)
 }
+
+// A trigger node carrying a one-off job parameter runs that trigger with it, on each instance
+// once; the next plain trigger runs with the configured parameter again; unreadable trigger data
+// runs as a plain trigger.
+func TestTriggerWithOneOffParameter(t *testing.T) {
+	cl := newCluster(t, 2*time.Second)
+	cfg := jobapi.NewJobConfiguration("paramJob", 2)
+	cfg.Cron = never
+	cfg.JobParameter = "configured"
+	rec := &recorder{}
+	a := cl.start("10.0.0.1", 100)
+	b := cl.start("10.0.0.2", 200)
+	a.register(t, cfg, rec).Schedule()
+	b.register(t, cfg, rec).Schedule()
+	testkit.Eventually(t, 5*time.Second, func() bool { ids, _ := a.center.Children("/paramJob/instances"); return len(ids) == 2 }, "two instances")
+	trigger := func(data string) {
+		t.Helper()
+		for _, id := range []string{a.id, b.id} {
+			if err := a.center.Persist("/paramJob/trigger/"+id, data); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	params := func(n int) []string {
+		t.Helper()
+		testkit.Eventually(t, 5*time.Second, func() bool { return len(rec.all()) >= n }, "runs")
+		var got []string
+		for _, r := range rec.all()[n-2:] {
+			got = append(got, r.sc.JobParameter)
+		}
+		return got
+	}
+	trigger(nodedata.MarshalTrigger("once=42"))
+	if got := params(2); !slices.Equal(got, []string{"once=42", "once=42"}) {
+		t.Fatalf("one-off trigger ran with %q", got)
+	}
+	testkit.Eventually(t, 2*time.Second, func() bool { kids, _ := a.center.Children("/paramJob/trigger"); return len(kids) == 0 }, "trigger nodes consumed")
+	trigger("")
+	if got := params(4); !slices.Equal(got, []string{"configured", "configured"}) {
+		t.Fatalf("plain trigger ran with %q", got)
+	}
+	testkit.Eventually(t, 2*time.Second, func() bool { kids, _ := a.center.Children("/paramJob/trigger"); return len(kids) == 0 }, "trigger nodes consumed")
+	trigger("not json")
+	if got := params(6); !slices.Equal(got, []string{"configured", "configured"}) {
+		t.Fatalf("unreadable trigger data ran with %q", got)
+	}
+	if n := len(rec.all()); n != 6 {
+		t.Fatalf("%d runs, want 6", n)
+	}
+}

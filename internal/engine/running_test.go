@@ -243,7 +243,7 @@ func runOnceAlone(t *testing.T, j *Job, fire time.Time) {
 		t.Fatal("job busy")
 	}
 	defer j.end()
-	must(t, j.runOnce(fire, false))
+	must(t, j.runOnce(fire, false, nil))
 }
 
 // runsByFire is rec.byFire keyed by the fire's Unix milliseconds (comparable across clocks).

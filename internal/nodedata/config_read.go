@@ -2,7 +2,10 @@ package nodedata
 
 import (
 	"encoding/base64"
+	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -10,6 +13,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/elasticjob-go/elasticjob/internal/jobapi"
+	"github.com/elasticjob-go/elasticjob/internal/jobconf"
 )
 
 // UnmarshalJobConfig reads /{job}/config leniently, as a Go peer must read what any 3.0.x
@@ -33,17 +37,7 @@ func UnmarshalJobConfig(data string) (jobapi.JobConfiguration, error) {
 	}
 	c := jobapi.JobConfiguration{MaxTimeDiffSeconds: -1}
 	var executorType, executorType305 string
-	fields := map[string]any{
-		"jobName": &c.JobName, "cron": &c.Cron, "timeZone": &c.TimeZone,
-		"shardingTotalCount": &c.ShardingTotalCount, "shardingItemParameters": &c.ShardingItemParameters,
-		"jobParameter": &c.JobParameter, "monitorExecution": &c.MonitorExecution, "failover": &c.Failover,
-		"misfire": &c.Misfire, "maxTimeDiffSeconds": &c.MaxTimeDiffSeconds,
-		"reconcileIntervalMinutes": &c.ReconcileIntervalMinutes, "jobShardingStrategyType": &c.JobShardingStrategyType,
-		"jobExecutorServiceHandlerType": &executorType, "jobExecutorThreadPoolSizeProviderType": &executorType305,
-		"jobErrorHandlerType": &c.JobErrorHandlerType, "jobListenerTypes": &c.JobListenerTypes,
-		"description": &c.Description, "props": &c.Props, "disabled": &c.Disabled, "overwrite": &c.Overwrite,
-		"label": &c.Label, "staticSharding": &c.StaticSharding,
-	}
+	fields := configFields(&c, &executorType, &executorType305)
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		key, value := root.Content[i], deref(root.Content[i+1])
 		if key.Kind != yaml.ScalarNode {
@@ -66,6 +60,47 @@ func UnmarshalJobConfig(data string) (jobapi.JobConfiguration, error) {
 		c.JobExecutorServiceHandlerType = executorType305
 	}
 	return c, nil
+}
+
+// CheckJobConfigKeys reports, for a configuration a person wrote, every key of the mapping that
+// is not a JobConfigurationPOJO key (which UnmarshalJobConfig ignores), each as "line L: ...".
+func CheckJobConfigKeys(data string) error {
+	root, err := parseMapping(data)
+	if err != nil {
+		return fmt.Errorf("config YAML: %w", err)
+	}
+	var c jobapi.JobConfiguration
+	var a, b string
+	known := slices.Sorted(maps.Keys(configFields(&c, &a, &b)))
+	known = append(known, "jobExtraConfigurations")
+	var errs []error
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		key := root.Content[i]
+		if slices.Contains(known, key.Value) {
+			continue
+		}
+		err := fmt.Errorf("line %d: %q is not a job configuration key", key.Line, key.Value)
+		if s := jobconf.Suggest(key.Value, known, known); s != "" {
+			err = fmt.Errorf("%w (did you mean %s?)", err, s)
+		}
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+// configFields maps each key of the POJO to the field it is read into.
+func configFields(c *jobapi.JobConfiguration, executorType, executorType305 *string) map[string]any {
+	return map[string]any{
+		"jobName": &c.JobName, "cron": &c.Cron, "timeZone": &c.TimeZone,
+		"shardingTotalCount": &c.ShardingTotalCount, "shardingItemParameters": &c.ShardingItemParameters,
+		"jobParameter": &c.JobParameter, "monitorExecution": &c.MonitorExecution, "failover": &c.Failover,
+		"misfire": &c.Misfire, "maxTimeDiffSeconds": &c.MaxTimeDiffSeconds,
+		"reconcileIntervalMinutes": &c.ReconcileIntervalMinutes, "jobShardingStrategyType": &c.JobShardingStrategyType,
+		"jobExecutorServiceHandlerType": executorType, "jobExecutorThreadPoolSizeProviderType": executorType305,
+		"jobErrorHandlerType": &c.JobErrorHandlerType, "jobListenerTypes": &c.JobListenerTypes,
+		"description": &c.Description, "props": &c.Props, "disabled": &c.Disabled, "overwrite": &c.Overwrite,
+		"label": &c.Label, "staticSharding": &c.StaticSharding,
+	}
 }
 
 // parseMapping parses data into its root mapping node.

@@ -25,3 +25,6 @@ func isConnLoss(err error) bool {
 	return errors.Is(err, zk.ErrConnectionClosed) || errors.Is(err, zk.ErrNoServer) ||
 		errors.Is(err, zk.ErrSessionMoved)
 }
+
+// ErrNoAuth: the server refused the request for the node's ACL (a wrong or missing digest).
+var ErrNoAuth = zk.ErrNoAuth
