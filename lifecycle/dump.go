@@ -9,7 +9,6 @@ import (
 	"strings"
 	"syscall"
 	"time"
-	"unicode"
 )
 
 // maxDumpReply bounds the reply Dump reads: a job's subtree is far smaller.
@@ -25,8 +24,11 @@ const maxDumpReply = 64 << 20
 // A job the instance's registry does not hold is ErrNotFound. ctx bounds the whole exchange:
 // a service that neither answers nor closes holds Dump until ctx ends.
 func Dump(ctx context.Context, addr, job string) (string, error) {
-	if job == "" || strings.ContainsAny(job, "@/") || strings.ContainsFunc(job, unicode.IsControl) || job == "." || job == ".." {
-		return "", fmt.Errorf("lifecycle: dump: %q is not a job name", job)
+	if err := checkJobName(job); err != nil {
+		return "", err
+	}
+	if strings.Contains(job, "@") {
+		return "", fmt.Errorf("lifecycle: %q: the dump protocol (dump@{job}) cannot name a job with @", job)
 	}
 	var d net.Dialer
 	c, err := d.DialContext(ctx, "tcp", addr)

@@ -103,9 +103,14 @@ func TestDumpProtocol(t *testing.T) {
 		t.Fatalf("Dump from nobody: %v", err)
 	}
 
-	for _, job := range []string{"", "a@b", "a/b", "a\nb", ".."} {
-		if _, err := lifecycle.Dump(ctx, refused, job); err == nil || err.Error() != fmt.Sprintf("lifecycle: dump: %q is not a job name", job) {
-			t.Errorf("Dump(%q) = %v", job, err)
+	for job, want := range map[string]string{
+		"":     `lifecycle: "": job name is empty`,
+		"a/b":  `lifecycle: "a/b": job name must not contain / (it is a ZooKeeper path segment)`,
+		"a\nb": `lifecycle: "a\nb": job name must not contain U+000A (ZooKeeper rejects it in paths)`,
+		"a@b":  `lifecycle: "a@b": the dump protocol (dump@{job}) cannot name a job with @`,
+	} {
+		if _, err := lifecycle.Dump(ctx, refused, job); err == nil || err.Error() != want {
+			t.Errorf("Dump(%q) = %v\nwant %s", job, err, want)
 		}
 	}
 }

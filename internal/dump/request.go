@@ -5,8 +5,8 @@ import (
 	"errors"
 	"io"
 	"strings"
-	"unicode"
-	"unicode/utf8"
+
+	"github.com/elasticjob-go/elasticjob/internal/jobconf"
 )
 
 // command starts every request ElasticJob answers.
@@ -20,8 +20,8 @@ var errBadRequest = errors.New("not a dump request")
 // parseRequest returns the job a request line names, by ElasticJob's rule: the line starts with
 // "dump@" and splits on '@' into exactly two parts once trailing empty parts are dropped (Java's
 // String.split), so "dump@job@" names job and "dump@" or "dump@a@b" nothing. On top of that the
-// job must be a single ZooKeeper node name: ElasticJob would dump /a/b for "dump@a/b" and fail
-// on "dump@..".
+// job must be a job name (jobconf's rules: one ZooKeeper node name): ElasticJob would dump /a/b
+// for "dump@a/b" and fail on "dump@..".
 func parseRequest(line string) (string, bool) {
 	if !strings.HasPrefix(line, command) {
 		return "", false
@@ -34,8 +34,7 @@ func parseRequest(line string) (string, bool) {
 		return "", false
 	}
 	job := parts[1]
-	if job == "." || job == ".." || strings.ContainsRune(job, '/') || !utf8.ValidString(job) ||
-		strings.ContainsFunc(job, unicode.IsControl) {
+	if len(jobconf.JobNameProblems(job)) > 0 {
 		return "", false
 	}
 	return job, true
