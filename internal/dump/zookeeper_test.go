@@ -132,6 +132,20 @@ func TestDumpOnZooKeeper(t *testing.T) {
 		last = dump()
 		return last == zkOnly() && strings.Contains(last, "\n/dumpJob/sharding/1/running | \n")
 	}, "the dump once the cache caught up is\n%s\nZooKeeper alone gives\n%s", testkit.Later[string](func() string { return last }), testkit.Later[string](zkOnly))
+
+	// A job shut down here has no cache any more: its dump is ZooKeeper's alone.
+	if _, ok := job.Cached("/dumpJob/config"); !ok {
+		t.Fatal("a registered job has no cache")
+	}
+	if err := job.Shutdown(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if c, ok := job.Cached("/dumpJob/config"); ok {
+		t.Fatalf("a job shut down still reports its cache: %+v", c)
+	}
+	if _, ok := src.Cached("dumpJob", "/dumpJob/config"); ok {
+		t.Fatal("the runtime still has the job's cache after its shutdown")
+	}
 }
 
 // withoutCache is a source as a process that does not run the job sees it.
