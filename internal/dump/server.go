@@ -170,6 +170,9 @@ func (s *Server) serve(c net.Conn) {
 		return
 	}
 	text, err := Job(s.ctx, s.src, job)
+	if err != nil && s.ctx.Err() != nil {
+		return // closing
+	}
 	if err != nil {
 		s.log.Error("elasticjob: dump service: reading the registry; closed without a reply", "remote", remote, "job", job, "error", err)
 		return
