@@ -3,6 +3,7 @@ package autoconfig
 import (
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"os"
 	"strconv"
@@ -147,4 +148,21 @@ func TestDumpServiceOnZooKeeper(t *testing.T) {
 	if _, err := net.Dial("tcp", addr); err == nil {
 		t.Fatal("the dump service listens although elasticjob.dump.enabled is false")
 	}
+}
+
+// On the embedded registry the service dumps the process's jobs just the same.
+func TestDumpServiceOnTheEmbeddedRegistry(t *testing.T) {
+	port := freePort(t)
+	inTempDir(t, map[string]string{"application.yaml": fmt.Sprintf("elasticjob:\n  dump: {port: %d, address: 127.0.0.1}\n", port)})
+	oneOff := starter.JobDefinition{Name: "embeddedJob", Class: "example.com/shop/jobs.Embedded", Settings: map[string]string{"shardingTotalCount": "1"}, Job: &recordingJob{}}
+	app := startApp(t, Module, provideJobs([]starter.JobDefinition{oneOff}), fx.Supply(slog.New(slog.DiscardHandler)))
+	defer app.RequireStop()
+	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
+	var got string
+	testkit.Eventually(t, time.Minute, func() bool {
+		var err error
+		got, err = dumpOver(addr, "embeddedJob")
+		return err == nil && strings.HasPrefix(got, "/embeddedJob/servers | \n/embeddedJob/servers/ip1 | ENABLED\n") &&
+			strings.Contains(got, "\n/embeddedJob/config | ") && !strings.Contains(got, " |  | ")
+	}, "dump@embeddedJob:\n%s", testkit.Later[string](func() string { return got }))
 }
