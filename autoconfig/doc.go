@@ -20,7 +20,7 @@
 // error-handler types and missing props are all reported together when the application is
 // built, each naming its file (or "environment", or the directive) and its key path.
 //
-// Event tracing (elasticjob.tracing) and the dump service (elasticjob.dump) are accepted and
-// validated, so that Spring Boot configuration loads unchanged, but not built: configuring
-// them logs a warning.
+// Event tracing (elasticjob.tracing) is accepted and validated, so that Spring Boot
+// configuration loads unchanged, but not built: configuring it logs a warning. The dump
+// service (elasticjob.dump: enabled, port, address) runs as in ElasticJob when a port is set.
 package autoconfig

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
+	"net"
 	"reflect"
 	"slices"
 	"strings"
@@ -40,7 +41,7 @@ func load(defs []starter.JobDefinition) (*Properties, error) {
 	layers = append(layers, envLayer(slices.Sorted(maps.Keys(declared)), &errs))
 
 	m := merge(layers)
-	props := &Properties{RegCenter: defaultRegCenter(), Jobs: map[string]JobProperties{}}
+	props := &Properties{RegCenter: defaultRegCenter(), Dump: defaultDump(), Jobs: map[string]JobProperties{}}
 	bind(&props.RegCenter, regCenterSection, m.sections["regCenter"])
 	bind(&props.Tracing, tracingSection, m.sections["tracing"])
 	bind(&props.Dump, dumpSection, m.sections["dump"])
@@ -235,4 +236,28 @@ func checkDump(d DumpProperties, settings map[string]setting, errs *problems) {
 	if s, ok := settings["port"]; ok && (d.Port < 1 || d.Port > 65535) {
 		errs.add(s.source, s.path, "%d is not a TCP port", d.Port)
 	}
+	if s, ok := settings["address"]; ok && d.Address != "" && !isHost(d.Address) {
+		errs.add(s.source, s.path, "%q is not a host name or IP address (the port is elasticjob.dump.port)", d.Address)
+	}
+}
+
+// isHost says whether s is an IP address or a host name, without a port.
+func isHost(s string) bool {
+	if net.ParseIP(strings.TrimSuffix(strings.TrimPrefix(s, "["), "]")) != nil {
+		return true
+	}
+	if s == "" || len(s) > 253 {
+		return false
+	}
+	for _, label := range strings.Split(s, ".") {
+		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+			return false
+		}
+		for _, r := range label {
+			if !(r == '-' || r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+				return false
+			}
+		}
+	}
+	return true
 }

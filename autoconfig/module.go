@@ -20,7 +20,9 @@ import (
 // the jobs without cron on demand), and registers and schedules every job, with its
 // per-instance and distribute-once listeners, in one OnStart hook that runs after the OnStart
 // hooks of every job's dependencies. OnStop stops firing, waits for running items (bounded by the stop context)
-// and removes this instance's ephemeral nodes. A service is
+// and removes this instance's ephemeral nodes. With elasticjob.dump.port set, it also serves
+// ElasticJob's dump service (see DumpProperties) from after the jobs start until before they
+// stop. A service is
 //
 //	fx.New(autoconfig.Module, jobs.Module).Run()
 //
@@ -29,6 +31,7 @@ import (
 var Module = fx.Module("elasticjob",
 	fx.Provide(provide),
 	fx.Invoke(schedule),
+	fx.Invoke(serveDump),
 )
 
 // Params is what Module takes from the application: the jobs and listeners declared in code
@@ -62,9 +65,6 @@ func provide(p Params) (Result, error) {
 	}
 	if props.Tracing.Type != "" {
 		log.Warn("elasticjob: event tracing is not available in elasticjob-go; elasticjob.tracing is ignored", "type", props.Tracing.Type)
-	}
-	if props.Dump.Enabled && props.Dump.Port != 0 {
-		log.Warn("elasticjob: the dump service is not available in elasticjob-go; elasticjob.dump is ignored", "port", props.Dump.Port)
 	}
 	reg := &Registry{cfg: props.RegCenter.registryConfig(), log: log, observers: p.Observers}
 	p.Lifecycle.Append(fx.Hook{OnStart: reg.start, OnStop: reg.stop})

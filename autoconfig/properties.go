@@ -88,12 +88,21 @@ type TracingProperties struct {
 	ExcludeJobNames []string
 }
 
-// DumpProperties is elasticjob.dump. Like tracing it is accepted and validated, but the dump
-// service is not built: enabling it logs a warning.
+// DumpProperties is elasticjob.dump: ElasticJob's dump service, which answers
+// "dump@{job}" over TCP with the job's registry subtree as this process sees it (its cache
+// compared with ZooKeeper, IPv4 addresses masked). As in ElasticJob it runs when enabled (the
+// default) and a port is set.
 type DumpProperties struct {
-	Enabled bool
-	Port    int
+	Enabled bool // default true
+	Port    int  // 1..65535; unset (0): no dump service
+	// Address is the host or IP the service listens on; empty (the default, as ElasticJob):
+	// every interface. The service has no authentication: bind it to 127.0.0.1 or an
+	// operations network where every interface is too wide.
+	Address string
 }
+
+// listening says whether the dump service runs.
+func (d DumpProperties) listening() bool { return d.Enabled && d.Port != 0 }
 
 // defaultJob is what a job starts from before directive, YAML and environment values.
 func defaultJob(name string) JobProperties {
@@ -108,6 +117,9 @@ func defaultJob(name string) JobProperties {
 		Props:                    map[string]string{},
 	}
 }
+
+// defaultDump is ElasticJob's: enabled, no port.
+func defaultDump() DumpProperties { return DumpProperties{Enabled: true} }
 
 // defaultRegCenter is ElasticJob's ZookeeperConfiguration defaults.
 func defaultRegCenter() RegCenterProperties {

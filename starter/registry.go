@@ -105,4 +105,10 @@ func init() {
 		}
 		return nil
 	})
+	regof.SetRuntime(func(v any) *engine.Runtime {
+		if rc, ok := v.(*RegistryCenter); ok && rc != nil {
+			return rc.rt
+		}
+		return nil
+	})
 }

@@ -1,6 +1,7 @@
 // Command ejctl operates an elasticjob-go (or ElasticJob-Lite 3.0.x) cluster through its
 // registry: job, server and item status, trigger, disable and enable, shutdown and remove,
-// configuration. It reads the registry settings as a service does (application.yaml or
+// configuration; and, from an instance's dump service, what that instance sees of a job
+// (dump). It reads the registry settings as a service does (application.yaml or
 // ELASTICJOB_CONFIG, then ELASTICJOB_* variables), so in a service's directory it needs no
 // flags; --server-lists, --namespace and --digest override them.
 //
