@@ -103,7 +103,9 @@ func TestObserverSeesARunInOrder(t *testing.T) {
 			must(t, err)
 			j.Schedule()
 			must(t, j.TriggerAll())
-			testkit.Eventually(t, 5*time.Second, func() bool { return slices.ContainsFunc(obs.lines("observed"), func(l string) bool { return strings.HasPrefix(l, "FINISHED") }) }, "the run finished")
+			testkit.Eventually(t, 5*time.Second, func() bool {
+				return slices.ContainsFunc(obs.lines("observed"), func(l string) bool { return strings.HasPrefix(l, "FINISHED") })
+			}, "the run finished")
 			must(t, rt.Close(context.Background()))
 			_ = c.Close()
 			want := []string{
