@@ -1,12 +1,14 @@
 package autoconfig
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"maps"
 	"net"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/elasticjob-go/elasticjob/internal/errorhandler"
@@ -45,6 +47,7 @@ func load(defs []starter.JobDefinition) (*Properties, error) {
 	bind(&props.RegCenter, regCenterSection, m.sections["regCenter"])
 	bind(&props.Tracing, tracingSection, m.sections["tracing"])
 	bind(&props.Dump, dumpSection, m.sections["dump"])
+	bind(&props.HTTP, httpSection, m.sections["http"])
 	for _, name := range slices.Sorted(maps.Keys(m.jobs)) {
 		settings := m.jobs[name]
 		job := defaultJob(name)
@@ -62,6 +65,7 @@ func load(defs []starter.JobDefinition) (*Properties, error) {
 	checkRegCenter(props.RegCenter, m.sections["regCenter"], &errs)
 	checkTracing(props.Tracing, m.sections["tracing"], &errs)
 	checkDump(props.Dump, m.sections["dump"], &errs)
+	checkHTTP(props.HTTP, m.sections["http"], &errs)
 	if err := errs.err(); err != nil {
 		return nil, err
 	}
@@ -97,9 +101,15 @@ func merge(layers []*layer) merged {
 
 // bind sets the fields of *ptr from settings (props entries are the caller's).
 func bind(ptr any, s section, settings map[string]setting) {
-	v := reflect.ValueOf(ptr).Elem()
+	bindAt(reflect.ValueOf(ptr).Elem(), s, "", settings)
+}
+
+// bindAt binds the keys under prefix ("auth." for a nested section) into v.
+func bindAt(v reflect.Value, s section, prefix string, settings map[string]setting) {
 	for _, f := range s {
-		if st, ok := settings[f.key]; ok {
+		if f.kind == reflect.Struct {
+			bindAt(v.Field(f.index), f.sub, prefix+f.key+".", settings)
+		} else if st, ok := settings[prefix+f.key]; ok {
 			v.Field(f.index).Set(reflect.ValueOf(st.value))
 		}
 	}
@@ -260,4 +270,64 @@ func isHost(s string) bool {
 		}
 	}
 	return true
+}
+
+// checkHTTP checks elasticjob.http: a listenable address, accounts given in full, and no
+// console reachable from other hosts without an account.
+func checkHTTP(h HTTPProperties, settings map[string]setting, errs *problems) {
+	if s, ok := settings["address"]; ok {
+		if err := checkAddress(h.Address); err != nil {
+			errs.add(s.source, s.path, "%q: %v", h.Address, err)
+		}
+	}
+	a := h.Auth
+	for _, pair := range [][2]string{{"username", "password"}, {"guestUsername", "guestPassword"}} {
+		user, userSet := settings["auth."+pair[0]]
+		pass, passSet := settings["auth."+pair[1]]
+		switch {
+		case userSet && !passSet:
+			errs.add(user.source, user.path, "set without elasticjob.http.auth.%s", pair[1])
+		case passSet && !userSet:
+			errs.add(pass.source, pass.path, "set without elasticjob.http.auth.%s", pair[0])
+		}
+	}
+	if s, ok := settings["auth.guestUsername"]; ok && a.Username == "" {
+		errs.add(s.source, s.path, "a guest account needs the full-access one: set elasticjob.http.auth.username and elasticjob.http.auth.password")
+	}
+	if !h.Console {
+		for _, key := range []string{"auth.username", "auth.password", "auth.guestUsername", "auth.guestPassword"} {
+			if s, ok := settings[key]; ok {
+				errs.add(s.source, s.path, "the accounts are the console's, and elasticjob.http.console is not true")
+				break
+			}
+		}
+		return
+	}
+	if h.Address != "" && checkAddress(h.Address) == nil && !loopback(h.Address) && (a.Username == "" || a.Password == "") {
+		s := settings["address"]
+		errs.add(s.source, s.path, "the console on %q is reachable from other hosts: set elasticjob.http.auth.username and elasticjob.http.auth.password, or listen on a loopback address", h.Address)
+	}
+}
+
+// checkAddress accepts host:port with a port from 0 (a free one) to 65535.
+func checkAddress(addr string) error {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return errors.New("want host:port")
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return fmt.Errorf("%q is not a TCP port", port)
+	}
+	return nil
+}
+
+// loopback says whether addr listens on the loopback interface only: localhost or a loopback
+// IP (an empty host is every interface; another name may resolve anywhere).
+func loopback(addr string) bool {
+	host, _, _ := net.SplitHostPort(addr)
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

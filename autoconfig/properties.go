@@ -1,6 +1,8 @@
 package autoconfig
 
 import (
+	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/elasticjob-go/elasticjob/starter"
@@ -16,6 +18,7 @@ type Properties struct {
 	Jobs    map[string]JobProperties
 	Tracing TracingProperties
 	Dump    DumpProperties
+	HTTP    HTTPProperties
 
 	// warnings are what the configuration does that runs but is likely a mistake, for the log.
 	warnings []string
@@ -103,6 +106,40 @@ type DumpProperties struct {
 
 // listening says whether the dump service runs.
 func (d DumpProperties) listening() bool { return d.Enabled && d.Port != 0 }
+
+// HTTPProperties is elasticjob.http: the service's HTTP server, serving /metrics, /healthz,
+// /readyz and, with Console, the web console at /. Without an Address there is no server; the
+// same handlers are provided to the fx graph (HTTPHandlers) for a service to mount on its own.
+type HTTPProperties struct {
+	Address string // host:port to listen on ("127.0.0.1:8080", ":8080"); port 0 picks a free one
+	Console bool   // serve the web console at /
+	Auth    HTTPAuthProperties
+}
+
+// HTTPAuthProperties is elasticjob.http.auth: the console's accounts, Username/Password with
+// full access and GuestUsername/GuestPassword read-only. The console on a non-loopback address
+// requires Username and Password.
+type HTTPAuthProperties struct {
+	Username      string
+	Password      string
+	GuestUsername string
+	GuestPassword string
+}
+
+// String shows the accounts without their passwords, so that printing the properties leaks none.
+func (a HTTPAuthProperties) String() string {
+	hidden := func(s string) string {
+		if s == "" {
+			return ""
+		}
+		return "******"
+	}
+	return fmt.Sprintf("{Username:%s Password:%s GuestUsername:%s GuestPassword:%s}",
+		a.Username, hidden(a.Password), a.GuestUsername, hidden(a.GuestPassword))
+}
+
+// LogValue is String for log/slog.
+func (a HTTPAuthProperties) LogValue() slog.Value { return slog.StringValue(a.String()) }
 
 // defaultJob is what a job starts from before directive, YAML and environment values.
 func defaultJob(name string) JobProperties {

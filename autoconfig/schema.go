@@ -15,8 +15,9 @@ import (
 type field struct {
 	key   string
 	index int
-	kind  reflect.Kind // String, Int, Bool, Slice ([]string) or Map (map[string]string)
+	kind  reflect.Kind // String, Int, Bool, Slice ([]string), Map (map[string]string) or Struct
 	min   *int         // the min:"n" tag of an int field of a section
+	sub   section      // a Struct's keys (http.auth.username is key "auth.username" of http)
 	// job is the key's entry in jobconf.Keys, for a job key.
 	job *jobconf.Key
 }
@@ -36,6 +37,9 @@ func sectionOf(v any) section {
 				panic(fmt.Sprintf("autoconfig: %s.%s: bad min %q", t.Name(), f.Name, tag))
 			}
 			fd.min = &n
+		}
+		if fd.kind == reflect.Struct {
+			fd.sub = sectionOf(reflect.Zero(f.Type).Interface())
 		}
 		s = append(s, fd)
 	}
@@ -68,10 +72,11 @@ var (
 	jobSection       = jobSectionOf()
 	tracingSection   = sectionOf(TracingProperties{})
 	dumpSection      = sectionOf(DumpProperties{})
+	httpSection      = sectionOf(HTTPProperties{})
 )
 
 // topKeys are the keys under elasticjob: in a file.
-var topKeys = []string{"regCenter", "jobs", "tracing", "dump"}
+var topKeys = []string{"regCenter", "jobs", "tracing", "dump", "http"}
 
 // lookup finds the field a file key names: the camelCase key or its kebab-case spelling,
 // exactly (a key differing in case is a typo that gets a suggestion, not a silent match).
@@ -84,9 +89,19 @@ func (s section) lookup(written string) (field, bool) {
 	return field{}, false
 }
 
-// lookupLoose finds the field an environment variable segment names, ignoring case, '-' and '_'.
+// lookupLoose finds the field an environment variable segment names, ignoring case, '-' and '_';
+// a key of a nested section comes back with its dotted key ("auth.username").
 func (s section) lookupLoose(written string) (field, bool) {
 	for _, f := range s {
+		if f.kind == reflect.Struct {
+			if rest, ok := strings.CutPrefix(loose(written), loose(f.key)); ok {
+				if sf, ok := f.sub.lookupLoose(rest); ok {
+					sf.key = f.key + "." + sf.key
+					return sf, true
+				}
+			}
+			continue
+		}
 		if loose(f.key) == loose(written) {
 			return f, true
 		}

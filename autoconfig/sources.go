@@ -34,7 +34,7 @@ type setting struct {
 // layer is what one source sets. Each source is read into its own layer (a file into its
 // own koanf instance) so that every error names the file it comes from.
 type layer struct {
-	sections map[string]map[string]setting // "regCenter", "tracing", "dump" -> field key -> value
+	sections map[string]map[string]setting // "regCenter", "tracing", "dump", "http" -> field key ("auth.username" when nested) -> value
 	jobs     map[string]map[string]setting // job -> field key, or "props.<prop>" -> value
 	jobAt    map[string]setting            // job -> where the source mentions it (value unused)
 }
@@ -154,6 +154,8 @@ func fileLayer(path string, errs *problems) *layer {
 			l.fileSection(path, p, top[key], tracingSection, l.section("tracing"), errs)
 		case spelledAs("dump", key):
 			l.fileSection(path, p, top[key], dumpSection, l.section("dump"), errs)
+		case spelledAs("http", key):
+			l.fileSection(path, p, top[key], httpSection, l.section("http"), errs)
 		case spelledAs("jobs", key):
 			jobs, _ := asMap(path, p, top[key], errs)
 			for _, name := range slices.Sorted(maps.Keys(jobs)) {
@@ -180,6 +182,12 @@ func asMap(source, path string, raw any, errs *problems) (map[string]any, bool) 
 
 // fileSection binds the keys of one map of a file into target.
 func (l *layer) fileSection(source, path string, raw any, s section, target map[string]setting, errs *problems) {
+	l.fileSectionAt(source, path, raw, s, "", target, errs)
+}
+
+// fileSectionAt binds the keys of one map into target under prefix ("auth." for the map of a
+// nested section).
+func (l *layer) fileSectionAt(source, path string, raw any, s section, prefix string, target map[string]setting, errs *problems) {
 	m, _ := asMap(source, path, raw, errs)
 	for _, key := range slices.Sorted(maps.Keys(m)) {
 		kp := path + "." + key
@@ -189,6 +197,10 @@ func (l *layer) fileSection(source, path string, raw any, s section, target map[
 			continue
 		}
 		if m[key] == nil { // "key:" with no value leaves the key unset
+			continue
+		}
+		if f.kind == reflect.Struct {
+			l.fileSectionAt(source, kp, m[key], f.sub, prefix+f.key+".", target, errs)
 			continue
 		}
 		if f.kind == reflect.Map {
@@ -217,7 +229,7 @@ func (l *layer) fileSection(source, path string, raw any, s section, target map[
 			errs.add(source, kp, "%v", err)
 			continue
 		}
-		target[f.key] = setting{value: v, source: source, path: kp}
+		target[prefix+f.key] = setting{value: v, source: source, path: kp}
 	}
 }
 
@@ -260,7 +272,7 @@ func (l *layer) envVar(name, value string, declared []string, errs *problems) {
 	for _, sec := range []struct {
 		name string
 		s    section
-	}{{"regCenter", regCenterSection}, {"tracing", tracingSection}, {"dump", dumpSection}} {
+	}{{"regCenter", regCenterSection}, {"tracing", tracingSection}, {"dump", dumpSection}, {"http", httpSection}} {
 		key, ok := strings.CutPrefix(loose(rest), loose(sec.name))
 		if !ok {
 			continue
