@@ -18,6 +18,29 @@ type Observer interface {
 	Observe(Event)
 }
 
+// JobObserver is an Observer that hands each job an observer of its own, asked for once when
+// the job registers: the job's events go to it, so that it reaches the job's state (metrics'
+// label children) without a lookup per event. Session events still go to Observe.
+type JobObserver interface {
+	Observer
+	ForJob(job string) Observer
+}
+
+// forJob is the observer of one job's events: each JobObserver's own for the job.
+func forJob(o Observer, job string) Observer {
+	switch o := o.(type) {
+	case multiObserver:
+		per := make([]Observer, len(o))
+		for i, each := range o {
+			per[i] = forJob(each, job)
+		}
+		return Observers(per...)
+	case JobObserver:
+		return o.ForJob(job)
+	}
+	return o
+}
+
 // EventKind says what an Event reports.
 type EventKind uint8
 
@@ -133,18 +156,18 @@ func (m multiObserver) Observe(e Event) {
 
 // observe reports an event when someone observes; Job and Time are filled in.
 func (j *Job) observe(e Event) {
-	if j.rt.obs == nil {
+	if j.obs == nil {
 		return
 	}
 	e.Job = j.name
 	if e.Time.IsZero() {
 		e.Time = time.Now()
 	}
-	j.rt.obs.Observe(e)
+	j.obs.Observe(e)
 }
 
 // observing says whether events are wanted, so that callers skip building them.
-func (j *Job) observing() bool { return j.rt.obs != nil }
+func (j *Job) observing() bool { return j.obs != nil }
 
 // runErrors collects the item errors of one run for EventRunFinished.
 type runErrors struct {

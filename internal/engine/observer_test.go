@@ -144,3 +144,60 @@ func TestObserversFanOut(t *testing.T) {
 		t.Fatalf("a=%d b=%d events", len(a.events), len(b.events))
 	}
 }
+
+// perJobObserver is a JobObserver that records each job's events apart.
+type perJobObserver struct {
+	recordingObserver // what reaches Observe: session events only
+	mu                sync.Mutex
+	jobs              map[string]*recordingObserver
+	asked             []string
+}
+
+func (o *perJobObserver) ForJob(job string) Observer {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.asked = append(o.asked, job)
+	if o.jobs[job] == nil {
+		o.jobs[job] = &recordingObserver{}
+	}
+	return o.jobs[job]
+}
+
+// A JobObserver is asked once per job for that job's observer, which gets the job's events and
+// no other's; a plain observer beside it still gets every event.
+func TestJobObserverGetsEachJobsEventsApart(t *testing.T) {
+	cl := newEmbeddedCluster(t, 2*time.Second)
+	per, all := &perJobObserver{jobs: map[string]*recordingObserver{}}, &recordingObserver{}
+	c := cl.connect()
+	rt, err := NewRuntime(c, Options{InstanceID: InstanceID("10.0.0.1", 1), Logger: testLog, Observer: Observers(per, all)})
+	must(t, err)
+	for _, name := range []string{"a", "b"} {
+		cfg := jobapi.NewJobConfiguration(name, 1)
+		cfg.Cron = never
+		j, err := rt.Register(Spec{Config: cfg, ClassName: "x.Job", Runner: runnerFunc(func(context.Context, jobapi.ShardingContext) error { return nil })})
+		must(t, err)
+		j.Schedule()
+		must(t, j.TriggerAll())
+	}
+	for _, name := range []string{"a", "b"} {
+		testkit.Eventually(t, 5*time.Second, func() bool {
+			return slices.ContainsFunc(all.lines(name), func(l string) bool { return strings.HasPrefix(l, "FINISHED") })
+		}, "job %s's run finished", name)
+	}
+	must(t, rt.Close(context.Background()))
+	_ = c.Close()
+	if !slices.Equal(per.asked, []string{"a", "b"}) {
+		t.Fatalf("ForJob asked for %v, want [a b]", per.asked)
+	}
+	for _, name := range []string{"a", "b"} {
+		own := per.jobs[name]
+		if got, want := own.lines(name), all.lines(name); !slices.Equal(got, want) || len(own.events) != len(got) {
+			t.Errorf("job %s's observer saw %d events:\n%s\nwant only the job's:\n%s", name, len(own.events), strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+	}
+	for _, e := range per.events {
+		if e.Kind != EventSession {
+			t.Errorf("a job's event reached the root: %+v", e)
+		}
+	}
+}

@@ -32,6 +32,7 @@ func (r *Runtime) Register(spec Spec) (*Job, error) {
 	j := &Job{
 		rt: r, name: cfg.JobName, spec: spec,
 		log:        r.log.With("job", cfg.JobName),
+		obs:        forJob(r.obs, cfg.JobName),
 		active:     make(map[int]*activeItem),
 		queuedFire: make(map[int]queuedRun),
 		warned:     make(map[string]string),
