@@ -26,6 +26,8 @@ type Center struct {
 	born           time.Time     // monotonic base of heard
 	heard          atomic.Int64  // ns since born: the last bytes read from a server, 0 before any
 	closeServer    func()        // the embedded server owned by this Center, if any
+	requests       atomic.Int64  // requests sent (see Requests)
+	state          atomic.Int32  // the last State delivered (see Connected)
 
 	disp      *dispatcher // caches
 	stateDisp *dispatcher // states: handlers blocking every cache worker cannot hold up Lost
@@ -70,7 +72,7 @@ func newCenter(cfg Config) *Center {
 
 // setConn publishes the connection to the event handlers that may already be queued.
 func (c *Center) setConn(conn Conn) {
-	c.conn = conn
+	c.conn = sentCounter{Conn: conn, n: &c.requests}
 	close(c.connReady)
 }
 

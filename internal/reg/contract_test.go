@@ -44,6 +44,8 @@ func TestContract(t *testing.T) {
 		{"DigestACL", testDigestACL},
 		{"LeaderKilled", testLeaderKilled},
 		{"FollowerPaused", testFollowerPaused},
+		{"RequestsCounted", testRequestsCounted},
+		{"ConnectedFollowsStates", testConnectedFollowsStates},
 	}
 	for _, b := range backends() {
 		t.Run(b.name, func(t *testing.T) {

@@ -54,6 +54,16 @@ func (c *Center) OnState(fn func(State)) (remove func()) {
 	}
 }
 
+// Connected says whether the Center has a session and a connection to it now: the last state
+// delivered is Connected, Reconnected or NewSession.
+func (c *Center) Connected() bool {
+	switch State(c.state.Load()) {
+	case StateConnected, StateReconnected, StateNewSession:
+		return true
+	}
+	return false
+}
+
 func (c *Center) emitState(s State) {
 	c.sm.mu.Lock()
 	fns := make([]func(State), 0, len(c.sm.listeners))
@@ -63,6 +73,7 @@ func (c *Center) emitState(s State) {
 		}
 	}
 	c.sm.mu.Unlock()
+	c.state.Store(int32(s))
 	c.log.Info("registry center connection state", "state", s.String(), "namespace", c.ns)
 	for _, fn := range fns {
 		fn(s)
