@@ -8,6 +8,11 @@ import "github.com/elasticjob-go/elasticjob/internal/engine"
 // engine's goroutines and must not block: anything slow goes to a queue of the observer's own.
 type Observer = engine.Observer
 
+// JobObserver is an Observer that hands each job an observer of its own, asked for once when
+// the job registers; the job's events go to it (session events still go to Observe). Metrics use
+// it to look a job's label children up once, not per event.
+type JobObserver = engine.JobObserver
+
 // Event is one thing the engine did; EventKind says what, Source why a run happened.
 type (
 	Event     = engine.Event

@@ -91,6 +91,21 @@ func NewRegistryCenter(ctx context.Context, cfg RegistryCenterConfig, opts ...Re
 // InstanceID is this process's instance id.
 func (r *RegistryCenter) InstanceID() string { return r.rt.InstanceID() }
 
+// Connected says whether the registry session is connected now (not suspended, lost or closed).
+func (r *RegistryCenter) Connected() bool { return r.center.Connected() }
+
+// Registered says whether the job is registered on this instance now: not shut down, and its
+// instance node created in the current registry session (after a session is lost, from when the
+// engine has registered it again).
+func (r *RegistryCenter) Registered(job string) bool {
+	j, ok := r.rt.Job(job)
+	return ok && j.Registered()
+}
+
+// Requests is how many requests this process has sent to the registry (ZooKeeper, or the
+// embedded registry): every read, write and watch, a transaction as one; not the pings.
+func (r *RegistryCenter) Requests() int64 { return r.center.Requests() }
+
 // Close stops every job of the process (waiting for running items, bounded by ctx), removes
 // this instance's ephemeral nodes and ends the session.
 func (r *RegistryCenter) Close(ctx context.Context) error {

@@ -79,6 +79,6 @@ func (j *Job) setReshardingFlag() {
 // setLeading records and reports a change of this instance's leadership of the job.
 func (j *Job) setLeading(on bool) {
 	if j.leading.Swap(on) != on {
-		j.observe(Event{Kind: EventLeadership, Leader: on})
+		j.observe(&Event{Kind: EventLeadership, Leader: on})
 	}
 }

@@ -47,7 +47,7 @@ func (j *Job) fireWith(kind runKind, fireTime time.Time, parameter *string) {
 				j.mu.Lock()
 				items := slices.Clone(j.lastItems)
 				j.mu.Unlock()
-				j.observe(Event{Kind: EventMisfired, Items: items, FireTime: fireTime})
+				j.observe(&Event{Kind: EventMisfired, Items: items, FireTime: fireTime})
 			}
 		}
 		return
@@ -403,13 +403,14 @@ func (j *Job) execute(cfg *jobapi.JobConfiguration, scs []jobapi.ShardingContext
 	var started time.Time
 	if j.observing() {
 		started = time.Now()
-		j.observe(Event{Kind: EventRunStarted, TaskID: scs[0].TaskID, Source: src, Items: items, FireTime: scs[0].FireTime, Time: started})
+		j.observe(&Event{Kind: EventRunStarted, TaskID: scs[0].TaskID, Source: src, Items: items, FireTime: scs[0].FireTime, Time: started})
 	}
 	fenced, stop, errs := j.runItems(cfg, scs, marked, fo, src)
 	j.afterFenced(scs, fenced, marked, fo, session)
 	if j.observing() {
-		j.observe(Event{Kind: EventRunFinished, TaskID: scs[0].TaskID, Source: src, Items: items, FireTime: scs[0].FireTime,
-			Duration: time.Since(started), ItemErrors: errs})
+		d := time.Since(started)
+		j.observe(&Event{Kind: EventRunFinished, TaskID: scs[0].TaskID, Source: src, Items: items, FireTime: scs[0].FireTime,
+			Time: started.Add(d), Duration: d, ItemErrors: errs})
 	}
 	return true, stop
 }
@@ -422,16 +423,19 @@ func sourceOf(catchUp bool) Source {
 	return SourceNormal
 }
 
-// observeStaged reports a run's start (TASK_STAGING) and, without items, its end.
+// observeStaged reports a run's start (TASK_STAGING) and, without items, its end. items become
+// the event's: the caller does not touch them afterwards.
 func (j *Job) observeStaged(scs []jobapi.ShardingContext, items []int, fireTime time.Time, src Source) {
-	taskID := sharding.TaskID(j.name, items, j.rt.id)
+	var taskID string
 	if len(scs) > 0 {
 		taskID = scs[0].TaskID
+	} else {
+		taskID = sharding.TaskID(j.name, items, j.rt.id)
 	}
 	now := time.Now()
-	j.observe(Event{Kind: EventRunStaged, TaskID: taskID, Source: src, Items: slices.Clone(items), FireTime: fireTime, Time: now})
+	j.observe(&Event{Kind: EventRunStaged, TaskID: taskID, Source: src, Items: items, FireTime: fireTime, Time: now})
 	if len(items) == 0 {
-		j.observe(Event{Kind: EventRunEmpty, TaskID: taskID, Source: src, FireTime: fireTime, Time: now})
+		j.observe(&Event{Kind: EventRunEmpty, TaskID: taskID, Source: src, FireTime: fireTime, Time: now})
 	}
 }
 
@@ -580,35 +584,51 @@ type itemsRun struct {
 	fenced map[int]fence // items fencing cancelled; guarded by j.mu
 }
 
+// run runs item k, with its events when someone observes. The events are built in functions
+// of their own, called from this shallow frame: an item's goroutine starts with a small stack,
+// which the events' frames on top of the item's call chain would make it grow (copy) per item.
 func (r *itemsRun) run(k int) {
 	defer r.release()
-	if r.j.observing() {
-		r.runObserved(k)
-		return
+	observed := r.j.observing()
+	var start time.Time
+	if observed {
+		start = r.observeItemStarted(k)
 	}
-	if stop, _ := r.j.runItem(&r.acts[k].ctx, r.scs[k]); stop != nil {
+	stop, err := r.runItem(k)
+	if stop != nil {
 		r.stopWith(stop)
+	}
+	if observed {
+		r.observeItemFinished(k, start, err)
 	}
 	r.finish(k)
 }
 
-// runObserved is run with the item's events; apart, so that the unobserved path stays lean.
-func (r *itemsRun) runObserved(k int) {
-	sc := r.scs[k]
+// runItem runs item k; apart from run, whose frame would otherwise hold room for the copy of
+// the item's context under the events' frames.
+func (r *itemsRun) runItem(k int) (stop, err error) {
+	return r.j.runItem(&r.acts[k].ctx, r.scs[k])
+}
+
+func (r *itemsRun) observeItemStarted(k int) time.Time {
+	sc := &r.scs[k]
 	start := time.Now()
-	r.j.observe(Event{Kind: EventItemStarted, TaskID: sc.TaskID, Source: r.src, Item: sc.ShardingItem, FireTime: sc.FireTime, Time: start})
-	stop, err := r.j.runItem(&r.acts[k].ctx, sc)
-	if stop != nil {
-		r.stopWith(stop)
-	}
+	r.j.obs.Observe(Event{Kind: EventItemStarted, Job: r.j.name, TaskID: sc.TaskID, Source: r.src, Item: sc.ShardingItem, FireTime: sc.FireTime, Time: start})
+	return start
+}
+
+// observeItemFinished reads the clock once (the monotonic clock: the end is the start plus the
+// duration) and keeps a failed item's error for the run's event.
+func (r *itemsRun) observeItemFinished(k int, start time.Time, err error) {
+	sc := &r.scs[k]
+	d := time.Since(start)
 	if err != nil {
 		r.mu.Lock()
 		r.errs.add(sc.ShardingItem, err)
 		r.mu.Unlock()
 	}
-	r.j.observe(Event{Kind: EventItemFinished, TaskID: sc.TaskID, Source: r.src, Item: sc.ShardingItem, FireTime: sc.FireTime,
-		Duration: time.Since(start), Err: err})
-	r.finish(k)
+	r.j.obs.Observe(Event{Kind: EventItemFinished, Job: r.j.name, TaskID: sc.TaskID, Source: r.src, Item: sc.ShardingItem, FireTime: sc.FireTime,
+		Time: start.Add(d), Duration: d, Err: err})
 }
 
 func (r *itemsRun) stopWith(err error) {

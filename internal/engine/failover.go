@@ -290,7 +290,7 @@ func (j *Job) claimFailover() (claim, bool) {
 	}
 	j.removeLogged(queued)
 	j.log.Info("failover: claimed item", "item", i, "fireTime", q.fire, "makeUp", q.makeUp)
-	j.observe(Event{Kind: EventFailoverTaken, Item: i, Source: SourceFailover, FireTime: q.fire})
+	j.observe(&Event{Kind: EventFailoverTaken, Item: i, Source: SourceFailover, FireTime: q.fire})
 	return claim{item: i, run: q}, true
 }
 

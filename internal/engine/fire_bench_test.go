@@ -22,16 +22,20 @@ import (
 // BenchmarkFire is one cron fire of one job of 2 items, from the fire to the end of the run.
 func BenchmarkFire(b *testing.B) {
 	for _, monitor := range []bool{false, true} {
-		b.Run(fmt.Sprintf("monitorExecution=%v", monitor), func(b *testing.B) {
-			jobs, _ := benchJobs(b, 1, monitor)
-			fire := time.Now().Truncate(time.Second)
-			b.ReportAllocs()
-			b.ResetTimer()
-			for range b.N {
-				fire = fire.Add(time.Second)
-				jobs[0].fire(kindCron, fire)
-			}
-		})
+		b.Run(fmt.Sprintf("monitorExecution=%v", monitor), func(b *testing.B) { benchFire(b, monitor, nil) })
+	}
+}
+
+// benchFire fires one job of 2 items b.N times, its events going to obs (nil: unobserved).
+// BenchmarkFireWithMetrics (package engine_test) runs it with the metrics observer.
+func benchFire(b *testing.B, monitor bool, obs Observer) {
+	jobs, _ := benchJobs(b, 1, monitor, obs)
+	fire := time.Now().Truncate(time.Second)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		fire = fire.Add(time.Second)
+		jobs[0].fire(kindCron, fire)
 	}
 }
 
@@ -42,7 +46,7 @@ func BenchmarkFireTogether(b *testing.B) {
 	const n = 100
 	for _, monitor := range []bool{false, true} {
 		b.Run(fmt.Sprintf("monitorExecution=%v", monitor), func(b *testing.B) {
-			jobs, started := benchJobs(b, n, monitor)
+			jobs, started := benchJobs(b, n, monitor, nil)
 			fire := time.Now().Truncate(time.Second)
 			var last time.Duration
 			b.ReportAllocs()
@@ -67,8 +71,8 @@ func BenchmarkFireTogether(b *testing.B) {
 }
 
 // benchJobs registers n unscheduled jobs of 2 items on one instance of an embedded registry,
-// sharded, whose items signal started when they run.
-func benchJobs(b *testing.B, n int, monitor bool) ([]*Job, chan struct{}) {
+// sharded, whose items signal started when they run; obs observes them (nil: nobody).
+func benchJobs(b *testing.B, n int, monitor bool, obs Observer) ([]*Job, chan struct{}) {
 	b.Helper()
 	srv := memzk.NewServer()
 	b.Cleanup(srv.Close)
@@ -76,7 +80,7 @@ func benchJobs(b *testing.B, n int, monitor bool) ([]*Job, chan struct{}) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	rt, err := NewRuntime(c, Options{InstanceID: InstanceID("10.0.0.1", 1), Logger: testLog})
+	rt, err := NewRuntime(c, Options{InstanceID: InstanceID("10.0.0.1", 1), Logger: testLog, Observer: obs})
 	if err != nil {
 		b.Fatal(err)
 	}

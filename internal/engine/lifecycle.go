@@ -71,7 +71,7 @@ func (j *Job) Shutdown(ctx context.Context) error {
 	j.cache.Close()
 	j.rt.dropJob(j)
 	j.setLeading(false)
-	j.observe(Event{Kind: EventUnregistered})
+	j.observe(&Event{Kind: EventUnregistered})
 	return err
 }
 

@@ -154,8 +154,10 @@ func (m multiObserver) Observe(e Event) {
 	}
 }
 
-// observe reports an event when someone observes; Job and Time are filled in.
-func (j *Job) observe(e Event) {
+// observe reports an event when someone observes; Job and Time are filled in. It takes the
+// event by pointer so that the event is copied once, into the observer's call: item events are
+// reported on the item's goroutine, whose stack must stay small.
+func (j *Job) observe(e *Event) {
 	if j.obs == nil {
 		return
 	}
@@ -163,7 +165,7 @@ func (j *Job) observe(e Event) {
 	if e.Time.IsZero() {
 		e.Time = time.Now()
 	}
-	j.obs.Observe(e)
+	j.obs.Observe(*e)
 }
 
 // observing says whether events are wanted, so that callers skip building them.

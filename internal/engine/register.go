@@ -58,7 +58,7 @@ func (r *Runtime) Register(spec Spec) (*Job, error) {
 		r.dropJob(j)
 		return nil, err
 	}
-	j.observe(Event{Kind: EventRegistered})
+	j.observe(&Event{Kind: EventRegistered})
 	return j, nil
 }
 
@@ -195,6 +195,10 @@ func (j *Job) inSessionLocked(s int64) bool {
 
 // registeredNow: our instance node was created in the client's current session.
 func (j *Job) registeredNow() bool { return j.inSession(j.session()) }
+
+// Registered says whether the job is registered on this instance now: not shut down, and its
+// instance node created in the registry's current session.
+func (j *Job) Registered() bool { return !j.isShutdown() && j.registeredNow() }
 
 // needsRegistration: our instance node was not created in the current session.
 func (j *Job) needsRegistration() bool {

@@ -107,11 +107,11 @@ func (j *Job) reshard() map[string][]int {
 	if err := c.Txn(ops...); err != nil {
 		j.log.Warn("resharding transaction failed", "error", err)
 		j.removeLogged(nodepath.ShardingProcessing(j.name))
-		j.observe(Event{Kind: EventResharded, Duration: time.Since(began), Err: err})
+		j.observe(&Event{Kind: EventResharded, Duration: time.Since(began), Err: err})
 		return nil
 	}
 	j.log.Info("resharded", "total", total, "assignment", describe(available, assignment))
-	j.observe(Event{Kind: EventResharded, Duration: time.Since(began)})
+	j.observe(&Event{Kind: EventResharded, Duration: time.Since(began)})
 	return assignment
 }
 

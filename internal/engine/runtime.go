@@ -323,7 +323,7 @@ func (r *Runtime) reregister(gen int64, unpause bool) {
 					return
 				}
 			}
-			j.observe(Event{Kind: EventRegistered})
+			j.observe(&Event{Kind: EventRegistered})
 		}
 		if unpause && r.stateGen.Load() == gen {
 			r.paused.Store(false)
