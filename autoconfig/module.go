@@ -10,6 +10,7 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/fx"
 
 	"github.com/elasticjob-go/elasticjob/starter"
@@ -29,7 +30,8 @@ import (
 // Every configuration problem fails fx.New, all of them in one error. Building the
 // application never connects to ZooKeeper: that happens in OnStart.
 var Module = fx.Module("elasticjob",
-	fx.Provide(provide),
+	fx.Provide(provide, newHTTPHandlers, newHTTPServer),
+	fx.Invoke(func(*HTTPServer) {}), // listens before the jobs register: its hook comes first
 	fx.Invoke(schedule),
 	fx.Invoke(serveDump),
 )
@@ -42,8 +44,13 @@ type Params struct {
 	Jobs      []starter.JobDefinition      `group:"elasticjob.jobs"`
 	Listeners []starter.ListenerDefinition `group:"elasticjob.listeners"`
 	Logger    *slog.Logger                 `optional:"true"`
-	// Observers receive the engine's events (tracing and metrics provide theirs here).
+	// Observers receive the engine's events (tracing provides its observer here).
 	Observers []starter.Observer `group:"elasticjob.observers"`
+	// Registerer, when the application provides one, gets the metrics instead of Prometheus's
+	// default registry; /metrics serves Gatherer, else the Registerer when it is a
+	// *prometheus.Registry (else the default registry's metrics).
+	Registerer prometheus.Registerer `optional:"true"`
+	Gatherer   prometheus.Gatherer   `optional:"true"`
 }
 
 // Result is what Module provides.
@@ -52,6 +59,9 @@ type Result struct {
 	Properties *Properties
 	Registry   *Registry
 	OneOffJobs *OneOffJobs
+	// Handlers are /metrics, /healthz and /readyz, for the service's HTTP server or the
+	// service's own (see HTTPHandlers).
+	Handlers []HTTPHandler `group:"elasticjob.http.handlers,flatten"`
 }
 
 func provide(p Params) (Result, error) {
@@ -66,9 +76,17 @@ func provide(p Params) (Result, error) {
 	if props.Tracing.Type != "" {
 		log.Warn("elasticjob: event tracing is not available in elasticjob-go; elasticjob.tracing is ignored", "type", props.Tracing.Type)
 	}
-	reg := &Registry{cfg: props.RegCenter.registryConfig(), log: log, observers: p.Observers}
+	reg := &Registry{cfg: props.RegCenter.registryConfig(), log: log}
+	m := newServiceMetrics(p.Registerer, p.Gatherer, reg)
+	reg.observers = append(slices.Clone(p.Observers), m.observer)
+	p.Lifecycle.Append(fx.Hook{OnStart: m.start, OnStop: m.stop})
 	p.Lifecycle.Append(fx.Hook{OnStart: reg.start, OnStop: reg.stop})
-	return Result{Properties: props, Registry: reg, OneOffJobs: newOneOffJobs(props)}, nil
+	h := &health{registry: reg, jobs: slices.Sorted(maps.Keys(props.Jobs))}
+	handlers := h.handlers()
+	if mh, ok := m.handler(); ok {
+		handlers = append(handlers, mh)
+	}
+	return Result{Properties: props, Registry: reg, OneOffJobs: newOneOffJobs(props), Handlers: handlers}, nil
 }
 
 func logger(l *slog.Logger) *slog.Logger {
