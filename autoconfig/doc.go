@@ -20,6 +20,11 @@
 // error-handler types and missing props are all reported together when the application is
 // built, each naming its file (or "environment", or the directive) and its key path.
 //
+// elasticjob.http configures the service's HTTP side: Module serves /metrics, /healthz and
+// /readyz (and the console with elasticjob.http.console) on elasticjob.http.address, or provides
+// them as HTTPHandlers for the service's own server; see HTTPProperties, HTTPHandler and
+// HTTPServer.
+//
 // Event tracing (elasticjob.tracing) is accepted and validated, so that Spring Boot
 // configuration loads unchanged, but not built: configuring it logs a warning. The dump
 // service (elasticjob.dump: enabled, port, address) runs as in ElasticJob when a port is set.

@@ -12,8 +12,10 @@ type Process struct {
 	Requests  func() int64 // elasticjob_zookeeper_requests_total
 }
 
-// Observer is a starter.Observer (and starter.JobObserver) that keeps the metrics, and a
-// prometheus.Collector of them: register it on a prometheus.Registerer.
+// Observer is a starter.Observer that keeps the metrics, and a prometheus.Collector of them:
+// register it on a prometheus.Registerer. It is a starter.JobObserver (each job's events go to
+// its own label children) and a starter.KindsObserver (the engine builds only the events the
+// metrics are made of).
 type Observer struct {
 	itemRuns        *prometheus.CounterVec
 	itemDuration    *prometheus.HistogramVec
@@ -98,6 +100,13 @@ func (o *Observer) ForJob(job string) starter.Observer {
 	return m
 }
 
+// jobKinds are the events the metrics are made of: the engine builds no other for a job.
+var jobKinds = starter.Kinds(starter.EventItemStarted, starter.EventItemFinished, starter.EventMisfired, starter.EventFailoverTaken,
+	starter.EventRunStarted, starter.EventResharded, starter.EventLeadership, starter.EventUnregistered)
+
+// Kinds are the events the observer takes (starter.KindsObserver).
+func (o *Observer) Kinds() starter.EventKinds { return jobKinds | starter.Kinds(starter.EventSession) }
+
 // Observe takes the process's events (a lost session); a job's event that comes here (from
 // an observer that fans out without asking ForJob) goes to the job's metrics.
 func (o *Observer) Observe(e starter.Event) {
@@ -120,6 +129,8 @@ type jobMetrics struct {
 	reshardDuration              prometheus.Observer
 	leader                       prometheus.Gauge
 }
+
+func (m *jobMetrics) Kinds() starter.EventKinds { return jobKinds }
 
 func (m *jobMetrics) Observe(e starter.Event) {
 	switch e.Kind {

@@ -13,6 +13,19 @@ type Observer = engine.Observer
 // it to look a job's label children up once, not per event.
 type JobObserver = engine.JobObserver
 
+// KindsObserver is an Observer that takes only some kinds of events (EventKinds, made with
+// Kinds): the engine builds no other event for it. An Observer that is not one takes them all.
+type KindsObserver = engine.KindsObserver
+
+// EventKinds is a set of event kinds; AllKinds has every one.
+type EventKinds = engine.EventKinds
+
+// AllKinds is every event kind.
+const AllKinds = engine.AllKinds
+
+// Kinds is the set of the given kinds.
+func Kinds(kinds ...EventKind) EventKinds { return engine.Kinds(kinds...) }
+
 // Event is one thing the engine did; EventKind says what, Source why a run happened.
 type (
 	Event     = engine.Event

@@ -43,7 +43,7 @@ func (j *Job) fireWith(kind runKind, fireTime time.Time, parameter *string) {
 	if !j.begin() {
 		if kind == kindCron {
 			j.flagMisfire(fireTime)
-			if j.observing() {
+			if j.wants(EventMisfired) {
 				j.mu.Lock()
 				items := slices.Clone(j.lastItems)
 				j.mu.Unlock()
@@ -170,7 +170,7 @@ func (j *Job) runOnce(fireTime time.Time, catchUp bool, parameter *string) error
 	if !ok {
 		return nil
 	}
-	if j.observing() {
+	if j.observesStaging() {
 		j.observeStaged(scs, own, fireTime, sourceOf(catchUp))
 	}
 	j.debugRun(fireTime, own, served, gaps)
@@ -279,7 +279,7 @@ func (j *Job) runFailover(c claim) (ran bool, err error) {
 	if c.run.fire.IsZero() {
 		src = SourceMakeUp // a crash window's make-up alone
 	}
-	if j.observing() {
+	if j.observesStaging() {
 		j.observeStaged(scs, []int{c.item}, fire, src)
 	}
 	ran, err = j.execute(cfg, scs, &c, true, src)
@@ -400,14 +400,13 @@ func (j *Job) execute(cfg *jobapi.JobConfiguration, scs []jobapi.ShardingContext
 		j.clear(items, true, nil)
 		return false, nil
 	}
-	var started time.Time
-	if j.observing() {
-		started = time.Now()
+	started := time.Now() // the items' start, and the run's
+	if j.wants(EventRunStarted) {
 		j.observe(&Event{Kind: EventRunStarted, TaskID: scs[0].TaskID, Source: src, Items: items, FireTime: scs[0].FireTime, Time: started})
 	}
-	fenced, stop, errs := j.runItems(cfg, scs, marked, fo, src)
+	fenced, stop, errs := j.runItems(cfg, scs, marked, fo, src, started)
 	j.afterFenced(scs, fenced, marked, fo, session)
-	if j.observing() {
+	if j.wants(EventRunFinished) {
 		d := time.Since(started)
 		j.observe(&Event{Kind: EventRunFinished, TaskID: scs[0].TaskID, Source: src, Items: items, FireTime: scs[0].FireTime,
 			Time: started.Add(d), Duration: d, ItemErrors: errs})
@@ -422,6 +421,9 @@ func sourceOf(catchUp bool) Source {
 	}
 	return SourceNormal
 }
+
+// observesStaging says whether observeStaged is wanted.
+func (j *Job) observesStaging() bool { return j.wants(EventRunStaged) || j.wants(EventRunEmpty) }
 
 // observeStaged reports a run's start (TASK_STAGING) and, without items, its end. items become
 // the event's: the caller does not touch them afterwards.
@@ -509,13 +511,13 @@ func (j *Job) runningElsewhere(items []int) map[int]bool {
 // fenced items were fenced, and the first error the error handler stopped the run on: items not
 // started by then are skipped (and cleared). The last item runs on the calling goroutine: a run
 // of one item starts none.
-func (j *Job) runItems(cfg *jobapi.JobConfiguration, scs []jobapi.ShardingContext, marked bool, fo *claim, src Source) (map[int]fence, error, map[int]error) {
+func (j *Job) runItems(cfg *jobapi.JobConfiguration, scs []jobapi.ShardingContext, marked bool, fo *claim, src Source, started time.Time) (map[int]fence, error, map[int]error) {
 	r := &itemsRun{j: j, scs: scs, acts: make([]activeItem, len(scs)), src: src}
 	j.mu.Lock()
 	for k, sc := range scs {
 		a := &r.acts[k]
 		ctx, cancel := context.WithCancel(j.rt.ctx)
-		*a = activeItem{cancel: cancel, j: j, item: sc.ShardingItem, start: time.Now(), failover: fo != nil}
+		*a = activeItem{cancel: cancel, j: j, item: sc.ShardingItem, start: started, failover: fo != nil}
 		a.ctx = leaseCtx{Context: ctx, lease: a}
 		j.active[sc.ShardingItem] = a
 	}
@@ -544,7 +546,7 @@ func (j *Job) runItems(cfg *jobapi.JobConfiguration, scs []jobapi.ShardingContex
 		}
 		if r.stopped() {
 			r.release()
-			if j.observing() {
+			if j.wants(EventRunFinished) {
 				r.mu.Lock()
 				r.errs.add(scs[k].ShardingItem, errStopped)
 				r.mu.Unlock()
@@ -584,49 +586,44 @@ type itemsRun struct {
 	fenced map[int]fence // items fencing cancelled; guarded by j.mu
 }
 
-// run runs item k, with its events when someone observes. The events are built in functions
+// run runs item k, with its events when someone takes them. The events are built in functions
 // of their own, called from this shallow frame: an item's goroutine starts with a small stack,
 // which the events' frames on top of the item's call chain would make it grow (copy) per item.
 func (r *itemsRun) run(k int) {
 	defer r.release()
-	observed := r.j.observing()
-	var start time.Time
-	if observed {
-		start = r.observeItemStarted(k)
+	j := r.j
+	start := r.acts[k].start // the run's start: the item starts now, unless it waited for the pool
+	if r.sem != nil && (j.wants(EventItemStarted) || j.wants(EventItemFinished)) {
+		start = time.Now()
 	}
-	stop, err := r.runItem(k)
+	if j.wants(EventItemStarted) {
+		r.observeItemStarted(k, start)
+	}
+	stop, err := j.runItem(&r.acts[k].ctx, &r.scs[k])
 	if stop != nil {
 		r.stopWith(stop)
 	}
-	if observed {
+	if err != nil && j.wants(EventRunFinished) {
+		r.mu.Lock()
+		r.errs.add(r.scs[k].ShardingItem, err)
+		r.mu.Unlock()
+	}
+	if j.wants(EventItemFinished) {
 		r.observeItemFinished(k, start, err)
 	}
 	r.finish(k)
 }
 
-// runItem runs item k; apart from run, whose frame would otherwise hold room for the copy of
-// the item's context under the events' frames.
-func (r *itemsRun) runItem(k int) (stop, err error) {
-	return r.j.runItem(&r.acts[k].ctx, r.scs[k])
-}
-
-func (r *itemsRun) observeItemStarted(k int) time.Time {
+func (r *itemsRun) observeItemStarted(k int, start time.Time) {
 	sc := &r.scs[k]
-	start := time.Now()
 	r.j.obs.Observe(Event{Kind: EventItemStarted, Job: r.j.name, TaskID: sc.TaskID, Source: r.src, Item: sc.ShardingItem, FireTime: sc.FireTime, Time: start})
-	return start
 }
 
 // observeItemFinished reads the clock once (the monotonic clock: the end is the start plus the
-// duration) and keeps a failed item's error for the run's event.
+// duration).
 func (r *itemsRun) observeItemFinished(k int, start time.Time, err error) {
 	sc := &r.scs[k]
 	d := time.Since(start)
-	if err != nil {
-		r.mu.Lock()
-		r.errs.add(sc.ShardingItem, err)
-		r.mu.Unlock()
-	}
 	r.j.obs.Observe(Event{Kind: EventItemFinished, Job: r.j.name, TaskID: sc.TaskID, Source: r.src, Item: sc.ShardingItem, FireTime: sc.FireTime,
 		Time: start.Add(d), Duration: d, Err: err})
 }
@@ -724,14 +721,14 @@ func (j *Job) clearAsCompleted(scs []jobapi.ShardingContext, done <-chan int, cl
 
 // runItem runs one item; a failure (err, a panic included) goes to the error handler, whose
 // verdict it returns as stop.
-func (j *Job) runItem(ctx context.Context, sc jobapi.ShardingContext) (stop, err error) {
+func (j *Job) runItem(ctx context.Context, sc *jobapi.ShardingContext) (stop, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("panic: %v", p)
 			stop = j.handleError(fmt.Errorf("job %q item %d: panic: %v", j.name, sc.ShardingItem, p))
 		}
 	}()
-	if err = j.spec.Runner.RunItem(ctx, sc); err != nil {
+	if err = j.spec.Runner.RunItem(ctx, *sc); err != nil {
 		return j.handleError(fmt.Errorf("job %q item %d: %w", j.name, sc.ShardingItem, err)), err
 	}
 	return nil, nil

@@ -49,7 +49,8 @@ type Job struct {
 	name string
 	spec Spec
 	log  *slog.Logger
-	obs  Observer // the job's observer (see forJob); nil: no events are built
+	obs   Observer   // the job's observer (see forJob); nil: no events are built
+	kinds EventKinds // the kinds obs takes: no other event is built
 
 	bound     []BoundListener // the listeners of spec that see the cache's events
 	leading   atomic.Bool     // this instance wrote the leader node (for EventLeadership)

@@ -26,6 +26,49 @@ type JobObserver interface {
 	ForJob(job string) Observer
 }
 
+// KindsObserver is an Observer that takes only some kinds of events: the engine builds no
+// other event for it, which spares a fire the clock readings and copies of events nobody reads
+// (metrics take no staging and no run's end). An Observer that is not one takes every kind.
+type KindsObserver interface {
+	Observer
+	Kinds() EventKinds
+}
+
+// EventKinds is a set of event kinds.
+type EventKinds uint32
+
+// AllKinds is every kind.
+const AllKinds EventKinds = 1<<(EventSession+1) - 1<<EventRunStaged
+
+// Kinds is the set of the given kinds.
+func Kinds(kinds ...EventKind) EventKinds {
+	var s EventKinds
+	for _, k := range kinds {
+		s |= 1 << k
+	}
+	return s
+}
+
+// Has says whether k is in the set.
+func (s EventKinds) Has(k EventKind) bool { return s&(1<<k) != 0 }
+
+// kindsOf is what the engine builds for o: the union of its observers' kinds.
+func kindsOf(o Observer) EventKinds {
+	switch o := o.(type) {
+	case nil:
+		return 0
+	case multiObserver:
+		var s EventKinds
+		for _, each := range o {
+			s |= kindsOf(each)
+		}
+		return s
+	case KindsObserver:
+		return o.Kinds()
+	}
+	return AllKinds
+}
+
 // forJob is the observer of one job's events: each JobObserver's own for the job.
 func forJob(o Observer, job string) Observer {
 	switch o := o.(type) {
@@ -154,11 +197,10 @@ func (m multiObserver) Observe(e Event) {
 	}
 }
 
-// observe reports an event when someone observes; Job and Time are filled in. It takes the
-// event by pointer so that the event is copied once, into the observer's call: item events are
-// reported on the item's goroutine, whose stack must stay small.
+// observe reports an event when someone takes its kind; Job and Time are filled in. It takes
+// the event by pointer so that the event is copied once, into the observer's call.
 func (j *Job) observe(e *Event) {
-	if j.obs == nil {
+	if !j.kinds.Has(e.Kind) {
 		return
 	}
 	e.Job = j.name
@@ -168,8 +210,8 @@ func (j *Job) observe(e *Event) {
 	j.obs.Observe(*e)
 }
 
-// observing says whether events are wanted, so that callers skip building them.
-func (j *Job) observing() bool { return j.obs != nil }
+// wants says whether events of kind k are taken, so that callers skip building the others.
+func (j *Job) wants(k EventKind) bool { return j.kinds.Has(k) }
 
 // runErrors collects the item errors of one run for EventRunFinished.
 type runErrors struct {

@@ -38,6 +38,7 @@ func (r *Runtime) Register(spec Spec) (*Job, error) {
 		warned:     make(map[string]string),
 		ready:      make(chan struct{}),
 	}
+	j.kinds = kindsOf(j.obs)
 	if j.spec.Runner == nil {
 		j.spec.Runner = spec.NewRunner(j)
 	}

@@ -236,7 +236,7 @@ func (r *Runtime) Close(ctx context.Context) error {
 // anything that talks to the registry goes to a goroutine.
 func (r *Runtime) onState(s reg.State) {
 	gen := r.stateGen.Add(1)
-	if r.obs != nil {
+	if kindsOf(r.obs).Has(EventSession) {
 		r.obs.Observe(Event{Kind: EventSession, State: s.String(), Time: time.Now()})
 	}
 	switch s {
