@@ -201,3 +201,42 @@ func TestJobObserverGetsEachJobsEventsApart(t *testing.T) {
 		}
 	}
 }
+
+// kindsObserver records only the kinds it asks for.
+type kindsObserver struct {
+	recordingObserver
+	kinds EventKinds
+}
+
+func (o *kindsObserver) Kinds() EventKinds { return o.kinds }
+
+// An observer that takes some kinds gets those and no other (the engine does not build them);
+// beside a plain observer, which takes every kind, it sees the others too (the fan-out).
+func TestKindsObserverGetsOnlyItsKinds(t *testing.T) {
+	cl := newEmbeddedCluster(t, 2*time.Second)
+	only := &kindsObserver{kinds: Kinds(EventItemFinished, EventLeadership)}
+	c := cl.connect()
+	rt, err := NewRuntime(c, Options{InstanceID: InstanceID("10.0.0.1", 1), Logger: testLog, Observer: only})
+	must(t, err)
+	cfg := jobapi.NewJobConfiguration("some", 2)
+	cfg.Cron = never
+	j, err := rt.Register(Spec{Config: cfg, ClassName: "x.Some", Runner: runnerFunc(func(context.Context, jobapi.ShardingContext) error { return nil })})
+	must(t, err)
+	j.Schedule()
+	must(t, j.TriggerAll())
+	testkit.Eventually(t, 5*time.Second, func() bool {
+		return len(slices.DeleteFunc(only.lines("some"), func(l string) bool { return !strings.HasPrefix(l, "ITEM_FINISHED") })) == 2
+	}, "both items finished: %v", testkit.Later[[]string](func() []string { return only.lines("some") }))
+	must(t, rt.Close(context.Background()))
+	_ = c.Close()
+	want := []string{"LEADER true", "ITEM_FINISHED 0 err=<nil>", "ITEM_FINISHED 1 err=<nil>", "LEADER false"}
+	got := only.lines("some")
+	slices.Sort(got[1:3]) // the two items run at once
+	if !slices.Equal(got, want) {
+		t.Fatalf("events:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if AllKinds != Kinds(EventRunStaged, EventRunEmpty, EventMisfired, EventRunStarted, EventItemStarted, EventItemFinished,
+		EventRunFinished, EventFailoverTaken, EventResharded, EventLeadership, EventRegistered, EventUnregistered, EventSession) {
+		t.Fatalf("AllKinds %b is not every kind", AllKinds)
+	}
+}
