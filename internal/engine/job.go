@@ -45,10 +45,10 @@ type Spec struct {
 
 // Job is one registered job on this instance.
 type Job struct {
-	rt   *Runtime
-	name string
-	spec Spec
-	log  *slog.Logger
+	rt    *Runtime
+	name  string
+	spec  Spec
+	log   *slog.Logger
 	obs   Observer   // the job's observer (see forJob); nil: no events are built
 	kinds EventKinds // the kinds obs takes: no other event is built
 
