@@ -731,7 +731,7 @@ func testDigestACL(t *testing.T, b backend) {
 	if got, err := friend.Get("/job/config"); err != nil || got != "secret" {
 		t.Fatalf("read with the digest = %q, %v", got, err)
 	}
-	acl, _, err := c.conn.(*zk.Conn).GetACL(c.abs("/job/config"))
+	acl, _, err := zkConn(c).GetACL(c.abs("/job/config"))
 	if err != nil || len(acl) != 1 || acl[0].Scheme != "digest" || !strings.HasPrefix(acl[0].ID, "user:") || acl[0].Perms != zk.PermAll {
 		t.Fatalf("ACL = %+v, %v; want CREATOR_ALL_ACL (digest user:…, all permissions)", acl, err)
 	}
@@ -771,7 +771,7 @@ func connectTo(t *testing.T, cfg Config, addr string) *Center {
 	t.Helper()
 	for range 30 {
 		c := mustConnect(t, cfg)
-		if c.conn.(*zk.Conn).Server() == addr {
+		if zkConn(c).Server() == addr {
 			return c
 		}
 		c.Close()
@@ -809,8 +809,8 @@ func testFollowerPaused(t *testing.T, b backend) {
 
 	cl.Pause(node)
 	st.expect(t, StateSuspended, StateReconnected)
-	if c.SessionID() != sid || c.conn.(*zk.Conn).Server() == cl.Addr(node) {
-		t.Fatalf("session %#x on %s, want %#x elsewhere than %s", c.SessionID(), c.conn.(*zk.Conn).Server(), sid, cl.Addr(node))
+	if c.SessionID() != sid || zkConn(c).Server() == cl.Addr(node) {
+		t.Fatalf("session %#x on %s, want %#x elsewhere than %s", c.SessionID(), zkConn(c).Server(), sid, cl.Addr(node))
 	}
 	writer = mustConnect(t, survivors(cfg, cl, node))
 	must(t, writer.Update("/job/config", "b"))

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"testing"
 	"time"
+
+	"github.com/go-zookeeper/zk"
 )
 
 // Requests counts every request the Center sends, as many as go through the connection
@@ -57,3 +59,6 @@ func testConnectedFollowsStates(t *testing.T, b backend) {
 		t.Fatal("Connected() is true after Close")
 	}
 }
+
+// zkConn is the go-zookeeper connection under a Center on ZooKeeper (under its request count).
+func zkConn(c *Center) *zk.Conn { return c.conn.(sentCounter).Conn.(*zk.Conn) }
