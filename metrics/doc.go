@@ -7,7 +7,7 @@
 //
 //	elasticjob_item_runs_total{job,result}         items run to their end; result is success or failure
 //	elasticjob_item_duration_seconds{job}          histogram of an item's run time
-//	elasticjob_fire_delay_seconds{job}             histogram of the time from a cron fire's scheduled time to its item's Execute
+//	elasticjob_fire_delay_seconds{job}             histogram of the time from a cron fire's scheduled time to its item's Execute (recorded when the item ends)
 //	elasticjob_misfires_total{job}                 cron fires that found the previous run still going
 //	elasticjob_failovers_total{job}                items of crashed instances this instance took over
 //	elasticjob_makeup_runs_total{job}              runs making up fires that nobody served

@@ -101,7 +101,7 @@ func (o *Observer) ForJob(job string) starter.Observer {
 }
 
 // jobKinds are the events the metrics are made of: the engine builds no other for a job.
-var jobKinds = starter.Kinds(starter.EventItemStarted, starter.EventItemFinished, starter.EventMisfired, starter.EventFailoverTaken,
+var jobKinds = starter.Kinds(starter.EventItemFinished, starter.EventMisfired, starter.EventFailoverTaken,
 	starter.EventRunStarted, starter.EventResharded, starter.EventLeadership, starter.EventUnregistered)
 
 // Kinds are the events the observer takes (starter.KindsObserver).
@@ -134,13 +134,13 @@ func (m *jobMetrics) Kinds() starter.EventKinds { return jobKinds }
 
 func (m *jobMetrics) Observe(e starter.Event) {
 	switch e.Kind {
-	case starter.EventItemStarted:
-		// The delay of a cron fire (or a trigger) only: a misfire, failover or make-up run
-		// serves a fire from the past on purpose.
-		if e.Source == starter.SourceNormal && !e.FireTime.IsZero() {
-			m.delay.Observe(max(0, e.Time.Sub(e.FireTime).Seconds()))
-		}
 	case starter.EventItemFinished:
+		// The fire delay is taken here too (the item started at Time - Duration): one event per
+		// item. Only a cron fire's (or a trigger's): a misfire, failover or make-up run serves
+		// a fire from the past on purpose.
+		if e.Source == starter.SourceNormal && !e.FireTime.IsZero() {
+			m.delay.Observe(max(0, e.Time.Add(-e.Duration).Sub(e.FireTime).Seconds()))
+		}
 		if e.Err == nil {
 			m.succeeded.Inc()
 		} else {

@@ -25,10 +25,8 @@ func TestEventsToMetrics(t *testing.T) {
 		{Kind: starter.EventLeadership, Leader: true},
 		{Kind: starter.EventResharded, Duration: 30 * time.Millisecond},
 		{Kind: starter.EventResharded, Err: errors.New("lost the lock")},
-		{Kind: starter.EventItemStarted, Source: starter.SourceNormal, FireTime: fire, Time: fire.Add(250 * time.Millisecond)},
-		{Kind: starter.EventItemFinished, Duration: 2 * time.Second},
-		{Kind: starter.EventItemStarted, Source: starter.SourceMakeUp, FireTime: fire, Time: fire.Add(time.Hour)},
-		{Kind: starter.EventItemFinished, Duration: time.Second, Err: errors.New("boom")},
+		{Kind: starter.EventItemFinished, Source: starter.SourceNormal, FireTime: fire, Time: fire.Add(2250 * time.Millisecond), Duration: 2 * time.Second},
+		{Kind: starter.EventItemFinished, Source: starter.SourceMakeUp, FireTime: fire, Time: fire.Add(time.Hour), Duration: time.Second, Err: errors.New("boom")},
 		{Kind: starter.EventRunStarted, Source: starter.SourceMakeUp},
 		{Kind: starter.EventRunStarted, Source: starter.SourceNormal},
 		{Kind: starter.EventMisfired},
@@ -137,8 +135,7 @@ func TestJobEventsDoNotAllocate(t *testing.T) {
 	j := o.ForJob("hot")
 	now := time.Now()
 	events := []starter.Event{
-		{Kind: starter.EventItemStarted, Job: "hot", FireTime: now, Time: now.Add(time.Millisecond)},
-		{Kind: starter.EventItemFinished, Job: "hot", Duration: time.Millisecond},
+		{Kind: starter.EventItemFinished, Job: "hot", FireTime: now, Time: now.Add(2 * time.Millisecond), Duration: time.Millisecond},
 		{Kind: starter.EventItemFinished, Job: "hot", Duration: time.Millisecond, Err: errors.New("x")},
 		{Kind: starter.EventRunStarted, Job: "hot", Source: starter.SourceMakeUp},
 	}
