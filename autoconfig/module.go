@@ -27,6 +27,10 @@ import (
 //
 //	fx.New(autoconfig.Module, jobs.Module).Run()
 //
+// It also gives the service its HTTP side: Prometheus metrics of what the engine does, /healthz
+// and /readyz, all in *HTTPHandlers, served by *HTTPServer on elasticjob.http.address or
+// mounted by the service on its own server.
+//
 // Every configuration problem fails fx.New, all of them in one error. Building the
 // application never connects to ZooKeeper: that happens in OnStart.
 var Module = fx.Module("elasticjob",
