@@ -14,8 +14,9 @@ import (
 )
 
 // HTTPServer is the service's HTTP server of elasticjob.http.address, serving HTTPHandlers;
-// without an address it does not listen. It listens in OnStart, before the jobs register (the
-// probes answer while they do), and stops in OnStop once the jobs have stopped.
+// without an address it does not listen. It listens in OnStart, once the registry session is
+// established (its handlers may depend on the *Registry, whose hook comes first) and before the
+// jobs register (the probes answer while they do); it stops in OnStop once the jobs have stopped.
 type HTTPServer struct {
 	address  string
 	handlers *HTTPHandlers
