@@ -34,7 +34,7 @@ func TestEveryDirectiveJobKeyBinds(t *testing.T) {
 		if typ.Kind() == reflect.Pointer {
 			typ = typ.Elem()
 		}
-		if field := reflect.TypeFor[JobProperties]().Field(f.index); field.Type != typ {
+		if field := reflect.TypeFor[JobProperties]().FieldByIndex(f.index); field.Type != typ {
 			t.Errorf("directive key %s is a %s, JobProperties.%s a %s", key, typ, field.Name, field.Type)
 		}
 		checked++

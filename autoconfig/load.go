@@ -101,16 +101,10 @@ func merge(layers []*layer) merged {
 
 // bind sets the fields of *ptr from settings (props entries are the caller's).
 func bind(ptr any, s section, settings map[string]setting) {
-	bindAt(reflect.ValueOf(ptr).Elem(), s, "", settings)
-}
-
-// bindAt binds the keys under prefix ("auth." for a nested section) into v.
-func bindAt(v reflect.Value, s section, prefix string, settings map[string]setting) {
+	v := reflect.ValueOf(ptr).Elem()
 	for _, f := range s {
-		if f.kind == reflect.Struct {
-			bindAt(v.Field(f.index), f.sub, prefix+f.key+".", settings)
-		} else if st, ok := settings[prefix+f.key]; ok {
-			v.Field(f.index).Set(reflect.ValueOf(st.value))
+		if st, ok := settings[f.key]; ok {
+			v.FieldByIndex(f.index).Set(reflect.ValueOf(st.value))
 		}
 	}
 }
@@ -219,7 +213,7 @@ func checkRegCenter(rc RegCenterProperties, settings map[string]setting, errs *p
 	v := reflect.ValueOf(rc)
 	for _, f := range regCenterSection {
 		if s, ok := settings[f.key]; ok && f.min != nil {
-			if n := int(v.Field(f.index).Int()); n < *f.min {
+			if n := int(v.FieldByIndex(f.index).Int()); n < *f.min {
 				bounds := jobconf.Key{Type: jobconf.Int, Min: f.min} // says it as the job keys do
 				errs.add(s.source, s.path, "%d is out of range: %s", n, bounds.Want())
 			}

@@ -11,13 +11,13 @@ import (
 )
 
 // field is one bindable key of a properties struct: its camelCase key, derived from the Go
-// field name, and where it lives.
+// field name, and where it lives. The fields of a nested struct are keys of their own, dotted:
+// tracing's DataSource.URL is "dataSource.url".
 type field struct {
 	key   string
-	index int
-	kind  reflect.Kind // String, Int, Bool, Slice ([]string), Map (map[string]string) or Struct
+	index []int
+	kind  reflect.Kind // String, Int, Bool, Slice ([]string) or Map (map[string]string)
 	min   *int         // the min:"n" tag of an int field of a section
-	sub   section      // a Struct's keys (http.auth.username is key "auth.username" of http)
 	// job is the key's entry in jobconf.Keys, for a job key.
 	job *jobconf.Key
 }
@@ -26,20 +26,26 @@ type field struct {
 type section []field
 
 func sectionOf(v any) section {
-	t := reflect.TypeOf(v)
+	return fieldsOf(reflect.TypeOf(v), "", nil)
+}
+
+func fieldsOf(t reflect.Type, prefix string, index []int) section {
 	s := make(section, 0, t.NumField())
 	for i := range t.NumField() {
 		f := t.Field(i)
-		fd := field{key: lowerFirst(f.Name), index: i, kind: f.Type.Kind()}
+		at := append(append([]int(nil), index...), i)
+		key := prefix + lowerFirst(f.Name)
+		if f.Type.Kind() == reflect.Struct {
+			s = append(s, fieldsOf(f.Type, key+".", at)...)
+			continue
+		}
+		fd := field{key: key, index: at, kind: f.Type.Kind()}
 		if tag, ok := f.Tag.Lookup("min"); ok {
 			n, err := strconv.Atoi(tag)
 			if err != nil {
 				panic(fmt.Sprintf("autoconfig: %s.%s: bad min %q", t.Name(), f.Name, tag))
 			}
 			fd.min = &n
-		}
-		if fd.kind == reflect.Struct {
-			fd.sub = sectionOf(reflect.Zero(f.Type).Interface())
 		}
 		s = append(s, fd)
 	}
@@ -59,12 +65,34 @@ func jobSectionOf() section {
 		if !ok || sf.Type.Kind() != kinds[k.Type] {
 			panic(fmt.Sprintf("autoconfig: JobProperties has no %s field for jobconf key %s", kinds[k.Type], k.Name))
 		}
-		s = append(s, field{key: k.Name, index: sf.Index[0], kind: sf.Type.Kind(), job: k})
+		s = append(s, field{key: k.Name, index: sf.Index, kind: sf.Type.Kind(), job: k})
 	}
 	if len(s) != t.NumField() {
 		panic(fmt.Sprintf("autoconfig: JobProperties has %d fields, jobconf.Keys %d keys for files", t.NumField(), len(s)))
 	}
 	return s
+}
+
+// nested finds the struct key a file key names ("dataSource" or "data-source"), if any.
+func (s section) nested(written string) (string, bool) {
+	for _, f := range s {
+		if i := strings.IndexByte(f.key, '.'); i > 0 && spelledAs(f.key[:i], written) {
+			return f.key[:i], true
+		}
+	}
+	return "", false
+}
+
+// under is the section of the keys below a nested struct key, without the prefix.
+func (s section) under(prefix string) section {
+	var out section
+	for _, f := range s {
+		if rest, ok := strings.CutPrefix(f.key, prefix+"."); ok {
+			f.key = rest
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 var (
@@ -89,20 +117,10 @@ func (s section) lookup(written string) (field, bool) {
 	return field{}, false
 }
 
-// lookupLoose finds the field an environment variable segment names, ignoring case, '-' and '_';
-// a key of a nested section comes back with its dotted key ("auth.username").
+// lookupLoose finds the field an environment variable segment names, ignoring case, '-' and '_'.
 func (s section) lookupLoose(written string) (field, bool) {
 	for _, f := range s {
-		if f.kind == reflect.Struct {
-			if rest, ok := strings.CutPrefix(loose(written), loose(f.key)); ok {
-				if sf, ok := f.sub.lookupLoose(rest); ok {
-					sf.key = f.key + "." + sf.key
-					return sf, true
-				}
-			}
-			continue
-		}
-		if loose(f.key) == loose(written) {
+		if loose(strings.ReplaceAll(f.key, ".", "")) == loose(written) {
 			return f, true
 		}
 	}

@@ -34,7 +34,7 @@ type setting struct {
 // layer is what one source sets. Each source is read into its own layer (a file into its
 // own koanf instance) so that every error names the file it comes from.
 type layer struct {
-	sections map[string]map[string]setting // "regCenter", "tracing", "dump", "http" -> field key ("auth.username" when nested) -> value
+	sections map[string]map[string]setting // "regCenter", "tracing", "dump" -> field key -> value
 	jobs     map[string]map[string]setting // job -> field key, or "props.<prop>" -> value
 	jobAt    map[string]setting            // job -> where the source mentions it (value unused)
 }
@@ -182,25 +182,23 @@ func asMap(source, path string, raw any, errs *problems) (map[string]any, bool) 
 
 // fileSection binds the keys of one map of a file into target.
 func (l *layer) fileSection(source, path string, raw any, s section, target map[string]setting, errs *problems) {
-	l.fileSectionAt(source, path, raw, s, "", target, errs)
-}
-
-// fileSectionAt binds the keys of one map into target under prefix ("auth." for the map of a
-// nested section).
-func (l *layer) fileSectionAt(source, path string, raw any, s section, prefix string, target map[string]setting, errs *problems) {
 	m, _ := asMap(source, path, raw, errs)
 	for _, key := range slices.Sorted(maps.Keys(m)) {
 		kp := path + "." + key
+		if prefix, ok := s.nested(key); ok {
+			sub := newLayer().section(prefix)
+			l.fileSection(source, kp, m[key], s.under(prefix), sub, errs)
+			for k, v := range sub {
+				target[prefix+"."+k] = v
+			}
+			continue
+		}
 		f, ok := s.lookup(key)
 		if !ok {
 			errs.unknown(source, kp, key, s.keys())
 			continue
 		}
 		if m[key] == nil { // "key:" with no value leaves the key unset
-			continue
-		}
-		if f.kind == reflect.Struct {
-			l.fileSectionAt(source, kp, m[key], f.sub, prefix+f.key+".", target, errs)
 			continue
 		}
 		if f.kind == reflect.Map {
@@ -229,7 +227,7 @@ func (l *layer) fileSectionAt(source, path string, raw any, s section, prefix st
 			errs.add(source, kp, "%v", err)
 			continue
 		}
-		target[prefix+f.key] = setting{value: v, source: source, path: kp}
+		target[f.key] = setting{value: v, source: source, path: kp}
 	}
 }
 
