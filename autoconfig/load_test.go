@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/elasticjob-go/elasticjob/starter"
 )
@@ -242,6 +243,25 @@ func TestConfigFilesInOrder(t *testing.T) {
 	_, err = load(defs)
 	want := `bad.yaml: elasticjob.jobs.orderSync.misfire: "nope" is not a bool
 missing.yaml: open missing.yaml: no such file or directory`
+	if err == nil || err.Error() != want {
+		t.Fatalf("error:\n%v\nwant:\n%s", err, want)
+	}
+}
+
+// regCenter.shutdownGracePeriodMilliseconds reaches the starter's configuration; a value that is
+// not positive is refused, naming the file and the key.
+func TestShutdownGracePeriodKey(t *testing.T) {
+	inTempDir(t, map[string]string{"application.yaml": "elasticjob:\n  regCenter:\n    shutdownGracePeriodMilliseconds: 4000\n"})
+	props, err := load([]starter.JobDefinition{orderSync(nil)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := props.RegCenter.registryConfig().ShutdownGracePeriod; got != 4*time.Second {
+		t.Fatalf("grace period %v", got)
+	}
+	inTempDir(t, map[string]string{"application.yaml": "elasticjob:\n  regCenter:\n    shutdown-grace-period-milliseconds: -1\n"})
+	_, err = load([]starter.JobDefinition{orderSync(nil)})
+	want := `application.yaml: elasticjob.regCenter.shutdown-grace-period-milliseconds: -1 is out of range: want a positive int`
 	if err == nil || err.Error() != want {
 		t.Fatalf("error:\n%v\nwant:\n%s", err, want)
 	}

@@ -20,8 +20,9 @@ import (
 // environment over the jobs declared in code), provides the *Registry and *OneOffJobs (runs
 // the jobs without cron on demand), and registers and schedules every job, with its
 // per-instance and distribute-once listeners, in one OnStart hook that runs after the OnStart
-// hooks of every job's dependencies. OnStop stops firing, waits for running items (bounded by the stop context)
-// and removes this instance's ephemeral nodes. With elasticjob.dump.port set, it also serves
+// hooks of every job's dependencies. OnStop stops firing, gives running items the shutdown grace
+// period (regCenter.shutdownGracePeriodMilliseconds, within fx's stop timeout) before it
+// cancels them, and removes this instance's nodes. With elasticjob.dump.port set, it also serves
 // ElasticJob's dump service (see DumpProperties) from after the jobs start until before they
 // stop. A service is
 //
@@ -246,13 +247,16 @@ func (s *scheduler) start(ctx context.Context) error {
 // registerConcurrency bounds the registrations in flight at start-up.
 const registerConcurrency = 32
 
-// stop shuts every job down: firing stops, running items are awaited within ctx, the
-// instance nodes are removed. The registry's own OnStop, which runs next, ends the session.
+// stop shuts every job down together (see starter.ScheduleJobBootstrap.Shutdown): firing
+// stops at once, running items share one grace period, the instance nodes are removed. The
+// registry's own OnStop, which runs next, ends the session.
 func (s *scheduler) stop(ctx context.Context) error {
 	s.oneOff.set(nil)
-	var errs []error
-	for i := len(s.stops) - 1; i >= 0; i-- {
-		errs = append(errs, s.stops[i](ctx))
+	errs := make([]error, len(s.stops))
+	var wg sync.WaitGroup
+	for i, stop := range s.stops {
+		wg.Go(func() { errs[i] = stop(ctx) })
 	}
+	wg.Wait()
 	return errors.Join(errs...)
 }

@@ -35,6 +35,10 @@ type RegCenterProperties struct {
 	BaseSleepTimeMilliseconds     int    `min:"0"`
 	MaxSleepTimeMilliseconds      int    `min:"1"`
 	MaxRetries                    int    `min:"0"`
+	// ShutdownGracePeriodMilliseconds is how long stopping waits for running items before it
+	// cancels their ctx (see starter.RegistryCenterConfig.ShutdownGracePeriod); it must stay
+	// inside fx's stop timeout (fx.StopTimeout, 15 s by default) minus 2 s.
+	ShutdownGracePeriodMilliseconds int `min:"1"`
 }
 
 // JobProperties is elasticjob.jobs.<name>: every key of ElasticJob 3.0.x's JobConfiguration
@@ -161,11 +165,12 @@ func defaultDump() DumpProperties { return DumpProperties{Enabled: true} }
 // defaultRegCenter is ElasticJob's ZookeeperConfiguration defaults.
 func defaultRegCenter() RegCenterProperties {
 	return RegCenterProperties{
-		SessionTimeoutMilliseconds:    60000,
-		ConnectionTimeoutMilliseconds: 15000,
-		BaseSleepTimeMilliseconds:     1000,
-		MaxSleepTimeMilliseconds:      3000,
-		MaxRetries:                    3,
+		SessionTimeoutMilliseconds:      60000,
+		ConnectionTimeoutMilliseconds:   15000,
+		BaseSleepTimeMilliseconds:       1000,
+		MaxSleepTimeMilliseconds:        3000,
+		MaxRetries:                      3,
+		ShutdownGracePeriodMilliseconds: 10000,
 	}
 }
 
@@ -208,13 +213,14 @@ func (p JobProperties) Configuration(name string) starter.JobConfiguration {
 func (p RegCenterProperties) registryConfig() starter.RegistryCenterConfig {
 	ms := func(n int) time.Duration { return time.Duration(n) * time.Millisecond }
 	return starter.RegistryCenterConfig{
-		ServerLists:       p.ServerLists,
-		Namespace:         p.Namespace,
-		Digest:            p.Digest,
-		SessionTimeout:    ms(p.SessionTimeoutMilliseconds),
-		ConnectionTimeout: ms(p.ConnectionTimeoutMilliseconds),
-		BaseSleepTime:     ms(p.BaseSleepTimeMilliseconds),
-		MaxSleepTime:      ms(p.MaxSleepTimeMilliseconds),
-		MaxRetries:        p.MaxRetries,
+		ServerLists:         p.ServerLists,
+		Namespace:           p.Namespace,
+		Digest:              p.Digest,
+		SessionTimeout:      ms(p.SessionTimeoutMilliseconds),
+		ConnectionTimeout:   ms(p.ConnectionTimeoutMilliseconds),
+		BaseSleepTime:       ms(p.BaseSleepTimeMilliseconds),
+		MaxSleepTime:        ms(p.MaxSleepTimeMilliseconds),
+		MaxRetries:          p.MaxRetries,
+		ShutdownGracePeriod: ms(p.ShutdownGracePeriodMilliseconds),
 	}
 }

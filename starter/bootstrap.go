@@ -64,8 +64,12 @@ func NewScheduleJobBootstrap(rc *RegistryCenter, job any, cfg JobConfiguration, 
 // Schedule starts cron firing.
 func (b *ScheduleJobBootstrap) Schedule() { b.job.Schedule() }
 
-// Shutdown stops the job on this instance: firing stops, the run in progress is awaited
-// (bounded by ctx; its items are then cancelled), the instance node is removed.
+// Shutdown stops the job on this instance: firing and the listeners' waits stop at once; running
+// items get the shutdown grace period (RegistryCenterConfig.ShutdownGracePeriod, cut short to end
+// 2 s before ctx's deadline), then their ctx is cancelled and they get a second to return; an
+// item still running then is named in the log and left behind. The instance node, the leader
+// node if held and the running nodes of items left behind are removed in one transaction
+// within ctx, so peers see a stop, not a crash.
 func (b *ScheduleJobBootstrap) Shutdown(ctx context.Context) error { return b.job.Shutdown(ctx) }
 
 // OneOffJobBootstrap is a job without cron, run on demand across the cluster.

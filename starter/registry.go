@@ -23,6 +23,12 @@ type RegistryCenterConfig struct {
 	BaseSleepTime     time.Duration
 	MaxSleepTime      time.Duration
 	MaxRetries        int
+	// ShutdownGracePeriod is how long stopping (RegistryCenter.Close, a bootstrap's Shutdown)
+	// waits for running items before it cancels their ctx; 0 takes the default, 10 s. Keep it
+	// a few seconds inside the stop context's deadline (fx.StopTimeout, 15 s by default): the
+	// last 2 s of that context are kept for removing this instance's nodes and closing the
+	// session, and the grace period is cut short to keep them.
+	ShutdownGracePeriod time.Duration
 }
 
 // RegistryCenter is a registry session plus the process-wide engine that runs every job on it:
@@ -76,6 +82,7 @@ func NewRegistryCenter(ctx context.Context, cfg RegistryCenterConfig, opts ...Re
 	if err != nil {
 		return nil, err
 	}
+	o.engine.ShutdownGracePeriod = cfg.ShutdownGracePeriod
 	o.engine.SessionTimeout = cfg.SessionTimeout
 	if o.engine.SessionTimeout <= 0 {
 		o.engine.SessionTimeout = 60 * time.Second // ElasticJob's (Curator's) default
@@ -106,8 +113,9 @@ func (r *RegistryCenter) Registered(job string) bool {
 // embedded registry): every read, write and watch, a transaction as one; not the pings.
 func (r *RegistryCenter) Requests() int64 { return r.center.Requests() }
 
-// Close stops every job of the process (waiting for running items, bounded by ctx), removes
-// this instance's ephemeral nodes and ends the session.
+// Close stops every job of the process together (firing stops at once, running items get the
+// shutdown grace period, then their ctx is cancelled; see ScheduleJobBootstrap.Shutdown), removes
+// this instance's nodes and ends the session, all within ctx.
 func (r *RegistryCenter) Close(ctx context.Context) error {
 	err := r.rt.Close(ctx)
 	return errors.Join(err, r.center.Close())

@@ -12,7 +12,7 @@ import (
 // with our id unless some leader exists.
 func (j *Job) elect() error {
 	c := j.rt.center
-	unlock, err := c.Lock(j.rt.ctx, nodepath.LeaderElectionLatch(j.name))
+	unlock, err := c.Lock(j.ctx, nodepath.LeaderElectionLatch(j.name))
 	if err != nil {
 		return fmt.Errorf("engine: job %q: election: %w", j.name, err)
 	}
@@ -46,7 +46,7 @@ func (j *Job) elect() error {
 }
 
 func (j *Job) electLogged() {
-	if err := j.elect(); err != nil && j.rt.ctx.Err() == nil {
+	if err := j.elect(); err != nil && j.ctx.Err() == nil {
 		j.log.Warn("election failed", "error", err)
 	}
 }

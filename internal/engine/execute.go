@@ -178,6 +178,9 @@ func (j *Job) runOnce(fireTime time.Time, catchUp bool, parameter *string) error
 	if err := j.before(all); err != nil {
 		return err
 	}
+	if j.isShutdown() {
+		return nil // stopping while the listeners ran: no item starts
+	}
 	if len(gaps) > 0 {
 		if err := j.makeUpGaps(cfg, gaps); err != nil {
 			return err
@@ -270,6 +273,10 @@ func (j *Job) runFailover(c claim) (ran bool, err error) {
 		j.releaseClaim(c)
 		return false, err
 	}
+	if j.isShutdown() {
+		j.releaseClaim(c)
+		return false, nil
+	}
 	if c.run.fire.IsZero() && !c.run.makeUp.IsZero() && j.servedSince(c.item, c.run.makeUp) {
 		// A make-up that someone has served meanwhile (the item's new owner): nothing to do.
 		j.dropClaim(c)
@@ -335,7 +342,7 @@ func (j *Job) runContexts(cfg *jobapi.JobConfiguration, scs []jobapi.ShardingCon
 // stops the run before its items.
 func (j *Job) before(all jobapi.ShardingContexts) error {
 	for _, l := range j.spec.Listeners {
-		if err := l.BeforeJobExecuted(j.rt.ctx, all); err != nil {
+		if err := l.BeforeJobExecuted(j.ctx, all); err != nil {
 			if stop := j.handleError(fmt.Errorf("job %q: listener before run: %w", j.name, err)); stop != nil {
 				return stop
 			}
@@ -346,7 +353,7 @@ func (j *Job) before(all jobapi.ShardingContexts) error {
 
 func (j *Job) after(all jobapi.ShardingContexts) {
 	for _, l := range j.spec.Listeners {
-		if err := l.AfterJobExecuted(j.rt.ctx, all); err != nil {
+		if err := l.AfterJobExecuted(j.ctx, all); err != nil {
 			_ = j.handleError(fmt.Errorf("job %q: listener after run: %w", j.name, err)) // nothing left to stop
 		}
 	}

@@ -72,7 +72,7 @@ func (j *Job) onCrashed(x, oldData string, seen time.Time) {
 			return
 		}
 	}
-	ctx, cancel := context.WithTimeout(j.rt.ctx, time.Minute)
+	ctx, cancel := context.WithTimeout(j.ctx, time.Minute)
 	defer cancel()
 	unlock, err := c.Lock(ctx, nodepath.FailoverLatch(j.name))
 	if err != nil {
@@ -134,7 +134,7 @@ func (j *Job) recoverStale() {
 	if !cfg.Failover || !cfg.MonitorExecution || j.isShutdown() || len(j.staleItems()) == 0 {
 		return
 	}
-	ctx, cancel := context.WithTimeout(j.rt.ctx, time.Minute)
+	ctx, cancel := context.WithTimeout(j.ctx, time.Minute)
 	defer cancel()
 	unlock, err := j.rt.center.Lock(ctx, nodepath.FailoverLatch(j.name))
 	if err != nil {
@@ -255,7 +255,7 @@ func (j *Job) claimFailover() (claim, bool) {
 		return claim{}, false
 	}
 	c := j.rt.center
-	ctx, cancel := context.WithTimeout(j.rt.ctx, time.Minute)
+	ctx, cancel := context.WithTimeout(j.ctx, time.Minute)
 	defer cancel()
 	unlock, err := c.Lock(ctx, nodepath.FailoverLatch(j.name))
 	if err != nil {

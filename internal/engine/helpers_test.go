@@ -50,7 +50,9 @@ type cluster struct {
 	session time.Duration
 	// reconcileEvery is the runtimes' reconcile pass period; 0 = 200 ms, quick for tests.
 	reconcileEvery time.Duration
-	// log is the runtimes' logger; nil = testLog.
+	// grace is the runtimes' shutdown grace period; 0 = the default.
+	grace time.Duration
+	// log, when set, is the runtimes' logger instead of testLog.
 	log *slog.Logger
 }
 
@@ -110,11 +112,11 @@ func (cl *cluster) startOn(c *reg.Center, ip string, pid int) *instance {
 	if every == 0 {
 		every = 200 * time.Millisecond
 	}
-	log := cl.log
-	if log == nil {
-		log = testLog
+	log := testLog
+	if cl.log != nil {
+		log = cl.log
 	}
-	rt, err := NewRuntime(c, Options{InstanceID: InstanceID(ip, pid), Logger: log, ReconcileEvery: every, SessionTimeout: cl.session})
+	rt, err := NewRuntime(c, Options{InstanceID: InstanceID(ip, pid), Logger: log, ReconcileEvery: every, SessionTimeout: cl.session, ShutdownGracePeriod: cl.grace})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -51,9 +51,15 @@ type Job struct {
 	log   *slog.Logger
 	obs   Observer   // the job's observer (see forJob); nil: no events are built
 	kinds EventKinds // the kinds obs takes: no other event is built
+	// ctx ends when the job starts stopping on this instance (or the runtime closes): it ends
+	// the listeners' waits (distribute-once barriers) and the job's latch waits at once. The
+	// items run on the runtime's ctx: stopping gives them a grace period first (see Shutdown).
+	ctx    context.Context
+	cancel context.CancelFunc
 
 	bound     []BoundListener // the listeners of spec that see the cache's events
 	leading   atomic.Bool     // this instance wrote the leader node (for EventLeadership)
+	stopping  atomic.Bool     // Shutdown has begun (once)
 	cache     *reg.Cache
 	ready     chan struct{} // closed once cache is set: events wait for it
 	readyOnce sync.Once

@@ -2,7 +2,10 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/elasticjob-go/elasticjob/internal/nodepath"
@@ -59,15 +62,37 @@ func WriteTriggers(c *reg.Center, job, data string) (int, error) {
 	return len(ids), nil
 }
 
-// Shutdown stops the job on this instance: no more fires, the run in progress is awaited (its
-// items are cancelled when ctx ends first), the leader node is released if held and the
-// instance node removed.
+// DefaultShutdownGracePeriod is how long stopping waits for running items before it cancels
+// their ctx, when Options.ShutdownGracePeriod is not set: well inside fx's default stop timeout
+// (15 s), leaving room for the cancelled items to return and for the nodes' removal.
+const DefaultShutdownGracePeriod = 10 * time.Second
+
+const (
+	// stopReserve is the part of the stop context kept for removing this instance's nodes (one
+	// transaction) and for closing the session after it: the grace period ends this much before
+	// the stop context's deadline.
+	stopReserve = 2 * time.Second
+	// cancelledReturn is how long items whose ctx was cancelled get to return before they are
+	// left behind.
+	cancelledReturn = time.Second
+)
+
+// Shutdown stops the job on this instance. Firing stops at once, and so do the job's listener
+// waits (distribute-once barriers) and latch waits. Running items get the grace period
+// (Options.ShutdownGracePeriod), ending stopReserve before ctx's deadline at the latest; then
+// their ctx is cancelled and they get a second to return; an item still running after that is
+// named in the log and left behind. Last, the instance node, the leader node if held and the
+// running nodes of the items left behind are removed in one transaction, bounded by ctx: peers
+// see a stop, not a crash, and fail nothing over.
 func (j *Job) Shutdown(ctx context.Context) error {
-	if !j.stop() {
+	j.stop()
+	if !j.stopping.CompareAndSwap(false, true) {
 		return nil
 	}
-	err := j.awaitIdle(ctx)
-	j.removeOwnNodes()
+	left, err := j.awaitIdle(ctx)
+	if rerr := j.removeOwnNodes(ctx, left); rerr != nil {
+		err = errors.Join(err, rerr)
+	}
 	j.cache.Close()
 	j.rt.dropJob(j)
 	j.setLeading(false)
@@ -75,16 +100,7 @@ func (j *Job) Shutdown(ctx context.Context) error {
 	return err
 }
 
-// removeOwnNodes releases the leader node if held and removes the instance node created in
-// this session.
-func (j *Job) removeOwnNodes() {
-	j.removeIfOurs(nodepath.LeaderElectionInstance(j.name))
-	if j.registeredNow() {
-		j.removeLogged(nodepath.Instance(j.name, j.rt.id))
-	}
-}
-
-// stop marks the job shut down and removes its cron entry; false when it already was.
+// stop marks the job shut down, removes its cron entry and ends its ctx; false when it already was.
 func (j *Job) stop() bool {
 	j.mu.Lock()
 	defer j.mu.Unlock()
@@ -92,6 +108,7 @@ func (j *Job) stop() bool {
 		return false
 	}
 	j.shutdown = true
+	j.cancel()
 	if j.hasEntry {
 		j.rt.sched.Remove(j.entry)
 		j.hasEntry = false
@@ -99,24 +116,122 @@ func (j *Job) stop() bool {
 	return true
 }
 
-// awaitIdle waits for the run in progress; when ctx ends first the run's items are cancelled.
-func (j *Job) awaitIdle(ctx context.Context) error {
+// awaitIdle gives the run in progress the grace period, then cancels its items and gives them
+// cancelledReturn to return. It returns the items still running then (left behind) and, when
+// the run was not over, an error saying so.
+func (j *Job) awaitIdle(ctx context.Context) (left []int, err error) {
+	if j.idle() {
+		return nil, nil
+	}
+	last := time.Now().Add(j.rt.grace + cancelledReturn) // when a stop context has no deadline
+	if d, ok := ctx.Deadline(); ok {
+		last = d.Add(-stopReserve)
+	}
+	grace := earlier(time.Now().Add(j.rt.grace), last)
+	j.log.Info("stopping: waiting for the run in progress", "items", j.activeItems(),
+		"gracePeriod", j.rt.grace, "waitingUntil", grace.Format(time.RFC3339Nano))
+	if j.waitIdle(ctx, grace) {
+		return nil, nil
+	}
+	items := j.activeItems()
+	j.log.Warn("stopping: the grace period is over; cancelling the running items", "items", items)
+	j.fenceAll("stopping: the grace period is over", false)
+	if j.waitIdle(ctx, earlier(time.Now().Add(cancelledReturn), last)) {
+		return nil, nil
+	}
+	left = j.activeItems()
+	if len(left) > 0 {
+		j.log.Error("stopping: items ignore their cancelled ctx; left behind, their running nodes removed", "items", left)
+	} else {
+		j.log.Warn("stopping: the run's items are over but the run is still waiting for the registry; left behind")
+	}
+	return left, fmt.Errorf("engine: job %q: run still in progress at shutdown (items left behind: %v)", j.name, left)
+}
+
+func earlier(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+// idle: no run in progress.
+func (j *Job) idle() bool {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return !j.running
+}
+
+// waitIdle waits until no run is in progress (true), until, or ctx's end.
+func (j *Job) waitIdle(ctx context.Context, until time.Time) bool {
 	t := time.NewTicker(10 * time.Millisecond)
 	defer t.Stop()
-	for {
-		j.mu.Lock()
-		busy := j.running
-		j.mu.Unlock()
-		if !busy {
-			return nil
-		}
+	deadline := time.NewTimer(time.Until(until))
+	defer deadline.Stop()
+	for !j.idle() {
 		select {
 		case <-t.C:
+		case <-deadline.C:
+			return j.idle()
 		case <-ctx.Done():
-			j.fenceAll("shutdown", false)
-			return fmt.Errorf("engine: job %q still running at shutdown: %w", j.name, ctx.Err())
+			return j.idle()
 		}
 	}
+	return true
+}
+
+// activeItems lists the items of the run in progress that have not returned.
+func (j *Job) activeItems() []int {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return slices.Sorted(maps.Keys(j.active))
+}
+
+// removeOwnNodes removes, in one transaction, the nodes of this instance: the instance node
+// created in this session, the leader node if held and the running nodes of the items left
+// (when they still name us). Bounded by ctx: an unanswering registry leaves them to the end of
+// the session, and the log says so.
+func (j *Job) removeOwnNodes(ctx context.Context, left []int) error {
+	done := make(chan error, 1)
+	go func() { done <- j.removeOwnNodesNow(left) }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		j.log.Error("stopping: the registry did not answer before the stop deadline; this instance's nodes stay until its session ends")
+		return fmt.Errorf("engine: job %q: removing this instance's nodes: %w", j.name, ctx.Err())
+	}
+}
+
+func (j *Job) removeOwnNodesNow(left []int) error {
+	c := j.rt.center
+	var ops []reg.Op
+	ours := func(path string) {
+		if v, err := c.Get(path); err == nil && v == j.rt.id {
+			ops = append(ops, reg.Op{Kind: reg.OpDelete, Path: path})
+		}
+	}
+	for _, i := range left {
+		ours(nodepath.ItemRunning(j.name, i))
+	}
+	ours(nodepath.LeaderElectionInstance(j.name))
+	if j.registeredNow() {
+		ops = append(ops, reg.Op{Kind: reg.OpDelete, Path: nodepath.Instance(j.name, j.rt.id)})
+	}
+	if len(ops) == 0 {
+		return nil
+	}
+	if err := j.rt.txns.Txn(ops...); err == nil || !errors.Is(err, reg.ErrNoNode) {
+		return err
+	}
+	// Some node went meanwhile (an operator, the run clearing its item): one by one.
+	var errs []error
+	for _, op := range ops {
+		if err := c.Remove(op.Path); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // shutdownByOperator handles the deletion of our instance node by someone else: ElasticJob's

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -39,6 +40,7 @@ func (r *Runtime) Register(spec Spec) (*Job, error) {
 		ready:      make(chan struct{}),
 	}
 	j.kinds = kindsOf(j.obs)
+	j.ctx, j.cancel = context.WithCancel(r.ctx)
 	if j.spec.Runner == nil {
 		j.spec.Runner = spec.NewRunner(j)
 	}
@@ -53,7 +55,11 @@ func (r *Runtime) Register(spec Spec) (*Job, error) {
 	if err != nil {
 		j.stop()
 		if j.cache != nil {
-			j.removeOwnNodes()
+			ctx, cancel := context.WithTimeout(context.Background(), r.center.SessionTimeout())
+			if rerr := j.removeOwnNodes(ctx, nil); rerr != nil {
+				j.log.Warn("removing the nodes of a failed registration", "error", rerr)
+			}
+			cancel()
 			j.cache.Close()
 		}
 		r.dropJob(j)

@@ -57,7 +57,10 @@ type Options struct {
 	// moment the server may expire the session and peers take the items over. Unset, items are
 	// fenced when the registry reports the session lost.
 	SessionTimeout time.Duration
-	Logger         *slog.Logger
+	// ShutdownGracePeriod is how long stopping waits for running items before it cancels their
+	// ctx; 0 = DefaultShutdownGracePeriod. The stop context bounds it too (see Job.Shutdown).
+	ShutdownGracePeriod time.Duration
+	Logger              *slog.Logger
 	// Observer receives what the engine does (see Observer); nil: nobody observes.
 	Observer Observer
 }
@@ -75,6 +78,7 @@ type Runtime struct {
 	log    *slog.Logger
 	sched  *schedule.Scheduler
 	obs    Observer // nil: no events are built
+	grace  time.Duration
 
 	ctx    context.Context // ends at Close: unblocks waits and fences what still runs
 	cancel context.CancelFunc
@@ -116,8 +120,16 @@ func NewRuntime(center *reg.Center, opts Options) (*Runtime, error) {
 	if every <= 0 {
 		every = time.Minute
 	}
+	grace := opts.ShutdownGracePeriod
+	if grace < 0 {
+		return nil, fmt.Errorf("engine: negative shutdown grace period %v", grace)
+	}
+	if grace == 0 {
+		grace = DefaultShutdownGracePeriod
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	r := &Runtime{
+		grace:  grace,
 		center: center, txns: center.NewBatcher(), ip: ip, id: id, parse: parse,
 		log:   log.With("instance", id),
 		sched: schedule.New(log),
@@ -195,7 +207,9 @@ func (r *Runtime) sleep(d time.Duration) bool {
 	}
 }
 
-// Close shuts every job down (see Job.Shutdown), stops the scheduler and the reconcile ticker.
+// Close shuts every job down (see Job.Shutdown) together: every job stops firing at once, then
+// their running items share one grace period. It stops the scheduler and the reconcile ticker.
+// Nothing it does outlasts ctx: what is still running or unanswered then is left behind, logged.
 // The registry center stays open: its owner closes it.
 func (r *Runtime) Close(ctx context.Context) error {
 	r.mu.Lock()
@@ -208,12 +222,13 @@ func (r *Runtime) Close(ctx context.Context) error {
 		jobs = append(jobs, j)
 	}
 	r.mu.Unlock()
-	var errs []error
-	for _, j := range jobs {
-		if err := j.Shutdown(ctx); err != nil {
-			errs = append(errs, err)
-		}
+	errs := make([]error, len(jobs))
+	var wg sync.WaitGroup
+	for k, j := range jobs {
+		j.stop() // no job fires once Close has begun, whatever the others wait for
+		wg.Go(func() { errs[k] = j.Shutdown(ctx) })
 	}
+	wg.Wait()
 	r.mu.Lock()
 	r.closed = true
 	if r.fenceTimer != nil {
@@ -224,12 +239,41 @@ func (r *Runtime) Close(ctx context.Context) error {
 	close(r.reconcileStop)
 	<-r.reconcileDone
 	r.pauses.close()
-	if err := r.sched.Stop(ctx); err != nil {
-		errs = append(errs, err)
+	if errors.Join(errs...) == nil {
+		// Every run is over: what the scheduler still runs are fires on their way out.
+		if err := r.sched.Stop(ctx); err != nil {
+			errs = append(errs, err)
+		}
+	} else {
+		// Runs left behind (logged by their job): stop firing without waiting for them.
+		ended, cancel := context.WithCancel(ctx)
+		cancel()
+		_ = r.sched.Stop(ended)
 	}
 	r.cancel()
-	r.bg.Wait()
-	return errors.Join(errs...)
+	if err := errors.Join(errs...); err != nil {
+		return err // runs left behind, some on the tracked goroutines (triggers, failover): not awaited
+	}
+	if !waitBounded(ctx, r.bg.Wait) {
+		r.log.Warn("stopping: background work (elections, crash handling) still waiting for the registry at the stop deadline; left behind")
+	}
+	return nil
+}
+
+// waitBounded runs wait until it returns or ctx ends; false when ctx ended first (wait goes on
+// on its own goroutine).
+func waitBounded(ctx context.Context, wait func()) bool {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		wait()
+	}()
+	select {
+	case <-done:
+		return true
+	case <-ctx.Done():
+		return false
+	}
 }
 
 // onState reacts to the registry session; it runs on the registry's state dispatcher, so
