@@ -71,8 +71,27 @@ func (j *Job) setReshardingFlag() {
 	if !j.leaderUntilBlock() {
 		return
 	}
-	if _, err := j.rt.center.CreateIfAbsent(nodepath.ShardingNecessary(j.name), ""); err != nil {
+	if err := j.raiseReshardingFlag(); err != nil {
 		j.log.Warn("setting the resharding flag", "error", err)
+	}
+	j.testPoint("flag")
+}
+
+// raiseReshardingFlag asks for a resharding in a way that a resharding in progress cannot miss:
+// the flag is created or, when it exists, written again, which changes its version and so fails
+// the transaction of a resharding that read the membership before (see reshardOnce).
+func (j *Job) raiseReshardingFlag() error {
+	c, path := j.rt.center, nodepath.ShardingNecessary(j.name)
+	for attempt := 1; ; attempt++ {
+		created, err := c.CreateIfAbsent(path, "")
+		if err != nil || created {
+			return err
+		}
+		err = c.Update(path, "")
+		if !errors.Is(err, reg.ErrNoNode) || attempt == 3 {
+			return err
+		}
+		// A resharding deleted it between the two: create it again.
 	}
 }
 

@@ -103,6 +103,9 @@ func (j *Job) register() error {
 	if err := j.createInstanceNode(true); err != nil {
 		return err
 	}
+	if err := j.askToBeSharded(); err != nil {
+		return err
+	}
 	j.recoverStale()
 	j.removeOfflineServers()
 	return nil
@@ -179,6 +182,19 @@ func (j *Job) createInstanceNode(startup bool) error {
 	return nil
 }
 
+// askToBeSharded raises the resharding flag once this instance's node exists, unless static
+// sharding keeps the assignment: the leader's own request, on seeing the node, may fall into a
+// resharding that read the membership before the node existed, and be lost with it.
+func (j *Job) askToBeSharded() error {
+	if j.staticLocked() {
+		return nil
+	}
+	if err := j.raiseReshardingFlag(); err != nil {
+		return fmt.Errorf("engine: job %q: asking for a resharding: %w", j.name, err)
+	}
+	return nil
+}
+
 // session is the registry session this job is registered in: its fires, misfires and debts
 // belong to it. go-zookeeper replaces an expired session on its own, before the engine has seen
 // the loss and registered again; until then SessionID() names a session in which this instance
@@ -234,6 +250,9 @@ func (j *Job) reregister() error {
 		return err
 	}
 	if err := j.createInstanceNode(false); err != nil {
+		return err
+	}
+	if err := j.askToBeSharded(); err != nil {
 		return err
 	}
 	if err := j.elect(); err != nil {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/elasticjob-go/elasticjob/internal/nodepath"
@@ -76,9 +77,41 @@ func (j *Job) reshard() map[string][]int {
 		j.log.Error("resharding", "error", err)
 		return nil
 	}
+	for attempt := 1; ; attempt++ {
+		assignment, err := j.reshardOnce(total, strategy)
+		if err == nil {
+			j.observe(&Event{Kind: EventResharded, Duration: time.Since(began)})
+			return assignment
+		}
+		if !errors.Is(err, reg.ErrBadVersion) || attempt == reshardAttempts || j.isShutdown() {
+			j.log.Warn("resharding transaction failed", "error", err)
+			j.observe(&Event{Kind: EventResharded, Duration: time.Since(began), Err: err})
+			return nil
+		}
+		j.log.Info("resharding: asked for again while it ran (an instance joined or left); resharding again")
+	}
+}
+
+// reshardAttempts bounds the reshardings one fire makes when membership keeps changing under
+// them; the next fire goes on.
+const reshardAttempts = 5
+
+// reshardOnce computes and writes one assignment. The flag's version is read before the
+// membership, and its deletion in the transaction requires that version: an instance that
+// registers after the membership was read raises the flag again (raiseReshardingFlag), which
+// fails the transaction (reg.ErrBadVersion) and the leader reshards again, including it.
+// The membership is read from the registry: the cache may not have seen a joiner yet.
+func (j *Job) reshardOnce(total int, strategy sharding.Strategy) (map[string][]int, error) {
+	c := j.rt.center
+	_, flag, err := c.GetVersion(nodepath.ShardingNecessary(j.name))
+	if errors.Is(err, reg.ErrNoNode) {
+		return j.readOwnItems(), nil // another leader's resharding (a leadership change) did it
+	}
+	if err != nil {
+		return nil, err
+	}
 	if err := c.PersistEphemeral(nodepath.ShardingProcessing(j.name), ""); err != nil {
-		j.log.Warn("resharding", "error", err)
-		return nil
+		return nil, err
 	}
 	for i := 0; i < total; i++ {
 		if err := c.Remove(nodepath.ItemInstance(j.name, i)); err != nil {
@@ -93,8 +126,13 @@ func (j *Job) reshard() map[string][]int {
 			j.removeLogged(nodepath.Item(j.name, i))
 		}
 	}
-	available := j.availableInstances()
+	available, err := j.availableNow()
+	if err != nil {
+		j.removeLogged(nodepath.ShardingProcessing(j.name))
+		return nil, err
+	}
 	assignment := strategy.Shard(available, j.name, total)
+	j.testPoint("resharding")
 	var ops []reg.Op
 	for _, id := range available {
 		for _, i := range assignment[id] {
@@ -102,17 +140,65 @@ func (j *Job) reshard() map[string][]int {
 		}
 	}
 	ops = append(ops,
-		reg.Op{Kind: reg.OpDelete, Path: nodepath.ShardingNecessary(j.name)},
+		reg.Op{Kind: reg.OpDeleteVersion, Path: nodepath.ShardingNecessary(j.name), Version: flag},
 		reg.Op{Kind: reg.OpDelete, Path: nodepath.ShardingProcessing(j.name)})
 	if err := c.Txn(ops...); err != nil {
-		j.log.Warn("resharding transaction failed", "error", err)
 		j.removeLogged(nodepath.ShardingProcessing(j.name))
-		j.observe(&Event{Kind: EventResharded, Duration: time.Since(began), Err: err})
-		return nil
+		return nil, err
 	}
 	j.log.Info("resharded", "total", total, "assignment", describe(available, assignment))
-	j.observe(&Event{Kind: EventResharded, Duration: time.Since(began)})
-	return assignment
+	return assignment, nil
+}
+
+// testHook, when set (by tests), is called at named points, to force an interleaving:
+// "resharding", between a resharding's reading of the membership and its transaction;
+// "flag", when the leader has asked for a resharding (setReshardingFlag).
+var testHook atomic.Pointer[func(point, job string)]
+
+func (j *Job) testPoint(point string) {
+	if hook := testHook.Load(); hook != nil {
+		(*hook)(point, j.name)
+	}
+}
+
+// availableNow lists, in the registry's child order, the instances whose server is enabled, read
+// from the registry. Instance nodes without a readable serverIp are reported and skipped.
+func (j *Job) availableNow() ([]string, error) {
+	c := j.rt.center
+	ids, err := c.Children(nodepath.Instances(j.name))
+	if err != nil {
+		return nil, err
+	}
+	enabled := map[string]bool{}
+	var out []string
+	for _, id := range ids {
+		path := nodepath.Instance(j.name, id)
+		data, err := c.Get(path)
+		if errors.Is(err, reg.ErrNoNode) {
+			continue // gone meanwhile
+		}
+		if err != nil {
+			return nil, err
+		}
+		ip, perr := instanceServerIP(data)
+		if perr != nil || ip == "" {
+			j.warnOnce(path, data, "instance node without a readable serverIp; skipped", "error", perr)
+			continue
+		}
+		on, seen := enabled[ip]
+		if !seen {
+			v, err := c.Get(nodepath.Server(j.name, ip))
+			if err != nil && !errors.Is(err, reg.ErrNoNode) {
+				return nil, err
+			}
+			on = j.serverValueEnabled(nodepath.Server(j.name, ip), v)
+			enabled[ip] = on
+		}
+		if on {
+			out = append(out, id)
+		}
+	}
+	return out, nil
 }
 
 // readOwnItems reads this instance's items from the registry after the leader's resharding:

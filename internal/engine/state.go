@@ -24,8 +24,23 @@ func (j *Job) isLeaderCached() bool {
 func (j *Job) hasLeaderCached() bool { return j.exists(nodepath.LeaderElectionInstance(j.name)) }
 
 func (j *Job) serverEnabled(ip string) bool {
-	v, ok := j.cached(nodepath.Server(j.name, ip))
-	return ok && v == "ENABLED"
+	path := nodepath.Server(j.name, ip)
+	v, _ := j.cached(path)
+	return j.serverValueEnabled(path, v)
+}
+
+// serverValueEnabled reads servers/{ip} as ElasticJob does: every value but DISABLED is enabled
+// (a missing node too), so that peers of either kind agree on who may run items. A value other
+// than ENABLED, DISABLED or blank (a typo, another tool's) is reported once.
+func (j *Job) serverValueEnabled(path, v string) bool {
+	switch v {
+	case "DISABLED":
+		return false
+	case "ENABLED", "":
+	default:
+		j.warnOnce(path, v, "server node holds neither ENABLED nor DISABLED; read as enabled, as ElasticJob does", "value", v)
+	}
+	return true
 }
 
 // hasInstanceOf: some instance id belongs to ip (ElasticJob matches the prefix ip; we match

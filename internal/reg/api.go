@@ -88,7 +88,7 @@ type Op struct {
 	Kind    OpKind
 	Path    string
 	Value   string
-	Version int32 // OpUpdateVersion only: the data version the node must still have
+	Version int32 // OpUpdateVersion, OpDeleteVersion: the data version the node must still have
 }
 
 // OpKind is the kind of an Op.
@@ -101,4 +101,5 @@ const (
 	OpDelete                            // delete; the node must exist and have no children
 	OpCheck                             // the node must exist
 	OpUpdateVersion                     // set data if the node's data version is still Version (GetVersion)
+	OpDeleteVersion                     // delete if the node's data version is still Version (GetVersion)
 )

@@ -311,6 +311,18 @@ func testTxnAtomicity(t *testing.T, b backend) {
 	if _, _, err := c.GetVersion("/job/none"); !errors.Is(err, ErrNoNode) || err.Error() != "reg: /job/none: zk: node does not exist" {
 		t.Fatalf("GetVersion of a missing node: %v", err)
 	}
+	// A delete that the node's version still allows, and one it no longer does.
+	must(t, c.Persist("/job/flag", ""))
+	_, version, _ = c.GetVersion("/job/flag")
+	must(t, c.Update("/job/flag", "raised again"))
+	if err := c.Txn(Op{Kind: OpDeleteVersion, Path: "/job/flag", Version: version}); !errors.Is(err, ErrBadVersion) || err.Error() != "reg: /job/flag: zk: version conflict" {
+		t.Fatalf("Txn delete of a changed version: %v", err)
+	}
+	_, version, _ = c.GetVersion("/job/flag")
+	must(t, c.Txn(Op{Kind: OpDeleteVersion, Path: "/job/flag", Version: version}))
+	if ok, _ := c.Exists("/job/flag"); ok {
+		t.Fatal("Txn versioned delete left the node")
+	}
 }
 
 func testNamespaceWithSlash(t *testing.T, b backend) {

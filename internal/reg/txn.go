@@ -33,6 +33,8 @@ func (c *Center) txn(ops []Op) (failed int, err error) {
 			reqs = append(reqs, &zk.SetDataRequest{Path: p, Data: nodeData(op.Value), Version: op.Version})
 		case OpDelete:
 			reqs = append(reqs, &zk.DeleteRequest{Path: p, Version: -1})
+		case OpDeleteVersion:
+			reqs = append(reqs, &zk.DeleteRequest{Path: p, Version: op.Version})
 		case OpCheck:
 			reqs = append(reqs, &zk.CheckVersionRequest{Path: p, Version: -1})
 		default:
