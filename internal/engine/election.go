@@ -12,6 +12,12 @@ import (
 // with our id unless some leader exists.
 func (j *Job) elect() error {
 	c := j.rt.center
+	// A job removed from the registry (its configuration gone with the rest, or first) has no
+	// leader to elect: electing would create again what the operator deleted. Checked before
+	// the latch, whose node would recreate the job's node, and again under it.
+	if gone, err := j.removedFromRegistry(); gone || err != nil {
+		return err
+	}
 	unlock, err := c.Lock(j.ctx, nodepath.LeaderElectionLatch(j.name))
 	if err != nil {
 		return fmt.Errorf("engine: job %q: election: %w", j.name, err)
@@ -19,6 +25,10 @@ func (j *Job) elect() error {
 	defer unlock()
 	if j.isShutdown() {
 		return nil
+	}
+	j.testPoint("elect")
+	if gone, err := j.removedFromRegistry(); gone || err != nil {
+		return err
 	}
 	path := nodepath.LeaderElectionInstance(j.name)
 	ok, err := c.Exists(path)
@@ -43,6 +53,15 @@ func (j *Job) elect() error {
 		j.log.Warn("setting the resharding flag", "error", err)
 	}
 	return nil
+}
+
+// removedFromRegistry: the job's configuration node is gone.
+func (j *Job) removedFromRegistry() (bool, error) {
+	ok, err := j.rt.center.Exists(nodepath.Config(j.name))
+	if err != nil {
+		return false, fmt.Errorf("engine: job %q: election: %w", j.name, err)
+	}
+	return !ok, nil
 }
 
 func (j *Job) electLogged() {

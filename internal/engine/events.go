@@ -72,7 +72,11 @@ func (j *Job) onEvent(ev reg.Event) {
 func (j *Job) onConfig(path, data string) {
 	cfg, err := storedConfig(j.name, data)
 	if err != nil {
-		j.warnOnce(j.rt.center.Abs(path), data, "configuration in the registry is invalid; keeping the last good one until it is fixed", "error", err.Error())
+		j.warnOnce(path, data, "configuration in the registry is invalid; keeping the last good one until it is fixed", "error", err.Error())
+		return
+	}
+	if err := j.reshardFits(cfg.ShardingTotalCount); err != nil {
+		j.warnOnce(path, data, "configuration refused; keeping the last good one", "error", err)
 		return
 	}
 	j.mu.Lock()

@@ -129,7 +129,8 @@ func (j *Job) removeIfOurs(path string) {
 	}
 }
 
-// warnOnce reports foreign or broken data at path once per distinct data.
+// warnOnce reports foreign or broken data at path once per distinct data, naming the node with
+// its namespace.
 func (j *Job) warnOnce(path, data, msg string, args ...any) {
 	j.mu.Lock()
 	prev, seen := j.warned[path]
@@ -138,7 +139,7 @@ func (j *Job) warnOnce(path, data, msg string, args ...any) {
 	if seen && prev == data {
 		return
 	}
-	j.log.Warn(msg, append([]any{"path", path}, args...)...)
+	j.log.Warn(msg, append([]any{"path", j.rt.center.Abs(path)}, args...)...)
 }
 
 // handleError hands err to the job's error handler and returns what stops the run, if anything.

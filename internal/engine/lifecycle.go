@@ -249,4 +249,23 @@ func (j *Job) shutdownByOperator() {
 	if err := j.Shutdown(ctx); err != nil {
 		j.log.Warn("shutdown", "error", err)
 	}
+	j.removeRemnants()
+}
+
+// removeRemnants finishes the removal of a job deleted from the registry while it ran: what
+// this or another instance wrote during the deletion (an election, a resharding flag, their
+// parents) is removed once the job has no configuration and no instance left.
+func (j *Job) removeRemnants() {
+	c := j.rt.center
+	if gone, err := j.removedFromRegistry(); err != nil || !gone {
+		return // not removed: an operator's shutdown of this instance only
+	}
+	if ids, err := c.Children(nodepath.Instances(j.name)); err != nil || len(ids) > 0 {
+		return // another instance still runs it; the last one cleans up
+	}
+	if ok, err := c.Exists(nodepath.Job(j.name)); err != nil || !ok {
+		return
+	}
+	j.log.Info("job removed from the registry while it ran: removing what remains of it", "path", c.Abs(nodepath.Job(j.name)))
+	j.removeLogged(nodepath.Job(j.name))
 }

@@ -81,6 +81,9 @@ func (j *Job) register() error {
 	if err != nil {
 		return fmt.Errorf("engine: job %q: %w", j.name, err)
 	}
+	if err := j.reshardFitsAtRegistration(eff.ShardingTotalCount); err != nil {
+		return err
+	}
 	j.mu.Lock()
 	j.cfg, j.sched = &eff, sched
 	j.mu.Unlock()
@@ -136,7 +139,7 @@ func (j *Job) setUpConfig() (jobapi.JobConfiguration, error) {
 	if err == nil && !local.Overwrite {
 		remote, perr := storedConfig(j.name, data)
 		if perr != nil {
-			j.warnOnce(c.Abs(path), data, "configuration in the registry is invalid; running on the local one until it is fixed (or overwrite=true replaces it)", "error", perr.Error())
+			j.warnOnce(path, data, "configuration in the registry is invalid; running on the local one until it is fixed (or overwrite=true replaces it)", "error", perr.Error())
 			return local, nil
 		}
 		if diff := jobconf.Diff(local, remote); len(diff) > 0 {
@@ -179,6 +182,15 @@ func (j *Job) createInstanceNode(startup bool) error {
 	j.mu.Lock()
 	j.registeredSession = c.SessionID()
 	j.mu.Unlock()
+	return nil
+}
+
+// reshardFitsAtRegistration is reshardFits before the job's cache exists: the configuration
+// in effect (local or the registry's) is refused when its resharding cannot fit one transaction.
+func (j *Job) reshardFitsAtRegistration(total int) error {
+	if err := j.reshardFitsWith(total, j.rt.id); err != nil {
+		return fmt.Errorf("engine: job %q: %s: %w", j.name, j.rt.center.Abs(nodepath.Config(j.name)), err)
+	}
 	return nil
 }
 

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -48,8 +49,8 @@ func (j *Job) reshard() map[string][]int {
 	}
 	cfg := j.config()
 	if data, err := c.Get(nodepath.Config(j.name)); err == nil {
-		if fresh, err := storedConfig(j.name, data); err == nil {
-			cfg = &fresh
+		if fresh, err := storedConfig(j.name, data); err == nil && j.reshardFits(fresh.ShardingTotalCount) == nil {
+			cfg = &fresh // a refused configuration (onConfig) is not taken here either
 		}
 	}
 	total := cfg.ShardingTotalCount
@@ -152,7 +153,8 @@ func (j *Job) reshardOnce(total int, strategy sharding.Strategy) (map[string][]i
 
 // testHook, when set (by tests), is called at named points, to force an interleaving:
 // "resharding", between a resharding's reading of the membership and its transaction;
-// "flag", when the leader has asked for a resharding (setReshardingFlag).
+// "flag", when the leader has asked for a resharding (setReshardingFlag);
+// "elect", in an election holding the latch, before it looks for a leader.
 var testHook atomic.Pointer[func(point, job string)]
 
 func (j *Job) testPoint(point string) {
@@ -201,6 +203,36 @@ func (j *Job) availableNow() ([]string, error) {
 	return out, nil
 }
 
+// reshardFits says whether a resharding of total items fits one ZooKeeper transaction (the
+// server refuses a request over its jute.maxbuffer, and each failed attempt costs it the whole
+// request): an error naming the size and the limit when it does not. The owners' ids are taken
+// as long as the longest registered one.
+func (j *Job) reshardFits(total int) error {
+	id := j.rt.id
+	for _, other := range j.cache.Children(nodepath.Instances(j.name)) {
+		if len(other) > len(id) {
+			id = other
+		}
+	}
+	return j.reshardFitsWith(total, id)
+}
+
+// reshardFitsWith is reshardFits with id as the longest owner id.
+func (j *Job) reshardFitsWith(total int, id string) error {
+	ops := make([]reg.Op, 0, total+2)
+	for i := 0; i < total; i++ {
+		ops = append(ops, reg.Op{Kind: reg.OpCreate, Path: nodepath.ItemInstance(j.name, i), Value: id})
+	}
+	ops = append(ops,
+		reg.Op{Kind: reg.OpDeleteVersion, Path: nodepath.ShardingNecessary(j.name)},
+		reg.Op{Kind: reg.OpDelete, Path: nodepath.ShardingProcessing(j.name)})
+	if n := j.rt.center.TxnBytes(ops...); n > reg.MaxRequestBytes {
+		return fmt.Errorf("shardingTotalCount %d needs a %d-byte resharding transaction, over ZooKeeper's %d-byte request limit (jute.maxbuffer)",
+			total, n, reg.MaxRequestBytes)
+	}
+	return nil
+}
+
 // readOwnItems reads this instance's items from the registry after the leader's resharding:
 // the cache may have applied the deletion of leader/sharding/necessary before the creation of
 // the new sharding/{i}/instance nodes (separate watch events), and a run on that view would
@@ -231,20 +263,42 @@ func (j *Job) anyRunning(total int) bool {
 	return false
 }
 
+// describe writes an assignment as "id=0-3,7 id2=4-6": items in ranges, and at most
+// describeMax bytes (then "… and N more instances"), so that a log line stays a summary.
 func describe(order []string, a map[string][]int) string {
 	var b strings.Builder
-	for _, id := range order {
+	for k, id := range order {
+		if b.Len() > describeMax {
+			fmt.Fprintf(&b, " … and %d more instances", len(order)-k)
+			break
+		}
 		if b.Len() > 0 {
 			b.WriteString(" ")
 		}
 		b.WriteString(id)
 		b.WriteString("=")
-		for k, i := range a[id] {
-			if k > 0 {
+		items := a[id]
+		for i := 0; i < len(items); {
+			end := i
+			for end+1 < len(items) && items[end+1] == items[end]+1 {
+				end++
+			}
+			if i > 0 {
 				b.WriteString(",")
 			}
-			b.WriteString(strconv.Itoa(i))
+			b.WriteString(strconv.Itoa(items[i]))
+			if end > i {
+				b.WriteString("-")
+				b.WriteString(strconv.Itoa(items[end]))
+			}
+			i = end + 1
+			if b.Len() > describeMax && i < len(items) {
+				fmt.Fprintf(&b, ",… (%d items)", len(items))
+				break
+			}
 		}
 	}
 	return b.String()
 }
+
+const describeMax = 2000

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -134,5 +135,19 @@ func TestPauseWatchSeesAFrozenProcess(t *testing.T) {
 	}
 	if after := time.Now(); w.pausedSince(after) {
 		t.Fatal("an item started after the pause sees it")
+	}
+}
+
+// describe writes items in ranges and stays a summary however large the assignment.
+func TestDescribeIsASummary(t *testing.T) {
+	if got := describe([]string{"a", "b"}, map[string][]int{"a": {0, 1, 2, 5}, "b": {3, 4}}); got != "a=0-2,5 b=3-4" {
+		t.Fatalf("describe %q", got)
+	}
+	var odd []int
+	for i := 1; i < 20000; i += 2 {
+		odd = append(odd, i)
+	}
+	if got := describe([]string{"a", "b"}, map[string][]int{"a": odd, "b": {0}}); len(got) > describeMax+100 || !strings.HasSuffix(got, ",… (10000 items) … and 1 more instances") {
+		t.Fatalf("describe of 10000 scattered items: %d bytes, ending %q", len(got), got[max(0, len(got)-80):])
 	}
 }

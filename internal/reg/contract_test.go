@@ -2,6 +2,7 @@ package reg
 
 import (
 	"errors"
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -29,6 +30,7 @@ func TestContract(t *testing.T) {
 		{"SequentialOrder", testSequentialOrder},
 		{"Remove", testRemove},
 		{"TxnAtomicity", testTxnAtomicity},
+		{"TxnAtTheRequestLimit", testTxnAtTheRequestLimit},
 		{"NamespaceWithSlash", testNamespaceWithSlash},
 		{"RegistryTime", testRegistryTime},
 		{"Ctime", testCtime},
@@ -852,5 +854,28 @@ func expectDeletions(t *testing.T, r *recorder[Event], want ...Event) {
 				t.Fatalf("%s deleted before its descendant %s: %+v", ev.Path, later.Path, got)
 			}
 		}
+	}
+}
+
+// A transaction whose TxnBytes is exactly MaxRequestBytes goes through: TxnBytes never
+// underestimates what the server counts. Its failure message names a few paths, not all.
+func testTxnAtTheRequestLimit(t *testing.T, b backend) {
+	c := b.open(t, testConfig(t))
+	must(t, c.Persist("/big", ""))
+	var ops []Op
+	for i := range 12 {
+		ops = append(ops, Op{Kind: OpCreate, Path: fmt.Sprintf("/big/n%02d", i), Value: strings.Repeat("x", 80_000)})
+	}
+	last := &ops[len(ops)-1]
+	last.Value += strings.Repeat("y", MaxRequestBytes-c.TxnBytes(ops...))
+	if got := c.TxnBytes(ops...); got != MaxRequestBytes {
+		t.Fatalf("TxnBytes %d after padding, want %d", got, MaxRequestBytes)
+	}
+	must(t, c.Txn(ops...))
+	if kids, _ := c.Children("/big"); len(kids) != 12 {
+		t.Fatalf("children %v", kids)
+	}
+	if got := summary([]string{"/a", "/b", "/c", "/d", "/e", "/f"}); got != "/a,/b,/c,/d and 2 more" {
+		t.Fatalf("summary %q", got)
 	}
 }

@@ -63,8 +63,49 @@ func multiError(paths []string, res []zk.MultiResponse, err error) (int, error) 
 			return i, pathError(paths[i], r.Error)
 		}
 	}
-	return -1, fmt.Errorf("reg: transaction on %s: %w", strings.Join(paths, ","), err)
+	return -1, fmt.Errorf("reg: transaction on %s: %w", summary(paths), err)
 }
+
+// summary names the paths of a transaction, or for a large one the first few and how many
+// more: an error (and the log line carrying it) stays short whatever the transaction.
+func summary(paths []string) string {
+	const named = 4
+	if len(paths) <= named {
+		return strings.Join(paths, ",")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(paths[:named], ","), len(paths)-named)
+}
+
+// MaxRequestBytes is the largest request a ZooKeeper server accepts by default (its
+// jute.maxbuffer, 0xfffff bytes): a larger transaction is refused whole.
+const MaxRequestBytes = 0xfffff
+
+// TxnBytes is the size of the request Txn sends for ops (what the server checks against
+// jute.maxbuffer): its length prefix and header, the multi's operation headers and bodies, and
+// the check of the namespace root.
+func (c *Center) TxnBytes(ops ...Op) int {
+	str := func(s string) int { return 4 + len(s) }
+	acl := 4
+	for _, a := range c.acl {
+		acl += 4 + str(a.Scheme) + str(a.ID)
+	}
+	const opHeader = 4 + 1 + 4 // type, done, err
+	n := 4 + 4 + 4              // length, xid, opcode
+	n += opHeader + str(c.abs("/")) + 4
+	for _, op := range ops {
+		p := str(c.abs(op.Path))
+		switch op.Kind {
+		case OpCreate, OpCreateEphemeral:
+			n += opHeader + p + str(op.Value) + acl + 4
+		case OpUpdate, OpUpdateVersion:
+			n += opHeader + p + str(op.Value) + 4
+		default: // deletes and checks: path and version
+			n += opHeader + p + 4
+		}
+	}
+	return n + opHeader // the closing header
+}
+
 
 // isOpFailure tells the error of the operation that failed a multi from the "rolled back" result
 // code (-2, runtime inconsistency) the server gives the operations after it.
