@@ -90,7 +90,7 @@ func (c *Center) TxnBytes(ops ...Op) int {
 		acl += 4 + str(a.Scheme) + str(a.ID)
 	}
 	const opHeader = 4 + 1 + 4 // type, done, err
-	n := 4 + 4 + 4              // length, xid, opcode
+	n := 4 + 4 + 4             // length, xid, opcode
 	n += opHeader + str(c.abs("/")) + 4
 	for _, op := range ops {
 		p := str(c.abs(op.Path))
