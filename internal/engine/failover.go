@@ -11,6 +11,21 @@ import (
 	"github.com/robfig/cron/v3"
 )
 
+// logClaim says what a claimed item is to serve, naming only the fires it has.
+func (j *Job) logClaim(i int, q queuedRun) {
+	switch {
+	case q.fire.IsZero() && q.makeUp.IsZero():
+		j.log.Info("failover: claimed item queued without a fire time (as ElasticJob queues it)", "item", i)
+	case q.fire.IsZero():
+		// The crashed instance was not running the item: only its missed fires are made up.
+		j.log.Info("failover: claimed item to make up its missed fires", "item", i, "makeUp", q.makeUp)
+	case q.makeUp.IsZero():
+		j.log.Info("failover: claimed item", "item", i, "fireTime", q.fire)
+	default:
+		j.log.Info("failover: claimed item", "item", i, "fireTime", q.fire, "makeUp", q.makeUp)
+	}
+}
+
 // claim is one failover item taken by this instance, with the fires it is to serve.
 type claim struct {
 	item int
@@ -289,7 +304,7 @@ func (j *Job) claimFailover() (claim, bool) {
 		j.log.Warn("claiming failover item", "item", i, "error", err)
 	}
 	j.removeLogged(queued)
-	j.log.Info("failover: claimed item", "item", i, "fireTime", q.fire, "makeUp", q.makeUp)
+	j.logClaim(i, q)
 	j.observe(&Event{Kind: EventFailoverTaken, Item: i, Source: SourceFailover, FireTime: q.fire})
 	return claim{item: i, run: q}, true
 }

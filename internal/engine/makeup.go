@@ -229,6 +229,9 @@ func (j *Job) inDebt() bool {
 // current session.
 func (j *Job) settleDebt() []time.Time {
 	// A misfire of this session is owed all the same.
+	j.mu.Lock()
+	suspension := !j.debt.fires.none() // owed before the misfires join: for the log line
+	j.mu.Unlock()
 	j.oweMissed(j.session(), j.takeMisfired())
 	j.mu.Lock()
 	d := j.debt
@@ -252,7 +255,11 @@ func (j *Job) settleDebt() []time.Time {
 	if len(fires) == 0 {
 		return nil
 	}
-	j.log.Info("make-up: running the fires a suspension cost", "fireTimes", fires)
+	if suspension {
+		j.log.Info("make-up: running the fires a suspension cost", "fireTimes", fires)
+	} else {
+		j.log.Info("misfire: running the fires missed while a run was in progress", "fireTimes", fires)
+	}
 	return fires
 }
 
