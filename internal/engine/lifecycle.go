@@ -75,6 +75,9 @@ const (
 	// cancelledReturn is how long items whose ctx was cancelled get to return before they are
 	// left behind.
 	cancelledReturn = time.Second
+	// closeReserve is the end of stopReserve kept for closing the session: the removal of the
+	// nodes gives up that long before the stop context's deadline.
+	closeReserve = time.Second
 )
 
 // Shutdown stops the job on this instance. Firing stops at once, and so do the job's listener
@@ -139,6 +142,7 @@ func (j *Job) awaitIdle(ctx context.Context) (left []int, err error) {
 	if j.waitIdle(ctx, earlier(time.Now().Add(cancelledReturn), last)) {
 		return nil, nil
 	}
+	j.rt.leftBehind.Store(true)
 	left = j.activeItems()
 	if len(left) > 0 {
 		j.log.Error("stopping: items ignore their cancelled ctx; left behind, their running nodes removed", "items", left)
@@ -192,13 +196,18 @@ func (j *Job) activeItems() []int {
 // (when they still name us). Bounded by ctx: an unanswering registry leaves them to the end of
 // the session, and the log says so.
 func (j *Job) removeOwnNodes(ctx context.Context, left []int) error {
+	if d, ok := ctx.Deadline(); ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, d.Add(-closeReserve))
+		defer cancel()
+	}
 	done := make(chan error, 1)
 	go func() { done <- j.removeOwnNodesNow(left) }()
 	select {
 	case err := <-done:
 		return err
 	case <-ctx.Done():
-		j.log.Error("stopping: the registry did not answer before the stop deadline; this instance's nodes stay until its session ends")
+		j.log.Error("stopping: the registry did not answer in time; this instance's nodes stay until its session ends")
 		return fmt.Errorf("engine: job %q: removing this instance's nodes: %w", j.name, ctx.Err())
 	}
 }

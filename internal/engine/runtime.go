@@ -84,6 +84,7 @@ type Runtime struct {
 	cancel context.CancelFunc
 	bg     sync.WaitGroup // short-lived goroutines (elections, claims, crash handling)
 
+	leftBehind  atomic.Bool  // a job's stop left a run behind: Close does not wait for it
 	paused      atomic.Bool  // Suspended or Lost: fires are skipped
 	suspendedIn atomic.Int64 // the session a suspension in progress may get back; 0 otherwise
 	stateGen    atomic.Int64 // counts state changes, so a slow re-registration does not unpause a newer suspension
@@ -239,7 +240,7 @@ func (r *Runtime) Close(ctx context.Context) error {
 	close(r.reconcileStop)
 	<-r.reconcileDone
 	r.pauses.close()
-	if errors.Join(errs...) == nil {
+	if !r.leftBehind.Load() {
 		// Every run is over: what the scheduler still runs are fires on their way out.
 		if err := r.sched.Stop(ctx); err != nil {
 			errs = append(errs, err)
@@ -251,13 +252,13 @@ func (r *Runtime) Close(ctx context.Context) error {
 		_ = r.sched.Stop(ended)
 	}
 	r.cancel()
-	if err := errors.Join(errs...); err != nil {
-		return err // runs left behind, some on the tracked goroutines (triggers, failover): not awaited
+	if r.leftBehind.Load() {
+		return errors.Join(errs...) // runs left behind, some on the tracked goroutines (triggers, failover): not awaited
 	}
 	if !waitBounded(ctx, r.bg.Wait) {
 		r.log.Warn("stopping: background work (elections, crash handling) still waiting for the registry at the stop deadline; left behind")
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
 // waitBounded runs wait until it returns or ctx ends; false when ctx ended first (wait goes on

@@ -67,6 +67,7 @@ func (h *heldItems) endings() map[int]error {
 type stopCase struct {
 	cl   *cluster
 	a, b *instance
+	ja   *Job
 	job  string
 	held *heldItems
 }
@@ -92,7 +93,7 @@ func startStopCase(t *testing.T, cl *cluster, a, b *instance, honour bool) *stop
 			t.Fatal("a did not start both items")
 		}
 	}
-	return &stopCase{cl: cl, a: a, b: b, job: job, held: held}
+	return &stopCase{cl: cl, a: a, b: b, ja: ja, job: job, held: held}
 }
 
 // assertGone checks, from b's session, that a left no node behind (a's session is still open)
@@ -145,8 +146,9 @@ func TestShutdownCancelsItemsAfterTheGracePeriod(t *testing.T) {
 	sc.assertGone(t)
 }
 
-// An item that ignores its cancelled ctx is named in the log and left behind; the stop ends
-// before its context does and a's nodes are gone.
+// An item that ignores its cancelled ctx is named in the log and left behind; the stop (the
+// job's, then the runtime's, which does not wait for the run left behind) ends before its context
+// does and a's nodes are gone.
 func TestShutdownLeavesAnItemIgnoringItsCtxBehind(t *testing.T) {
 	var logs testkit.Buffer
 	cl := newCluster(t, 4*time.Second)
@@ -156,7 +158,11 @@ func TestShutdownLeavesAnItemIgnoringItsCtxBehind(t *testing.T) {
 	sc := startStopCase(t, cl, a, b, false)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	err := a.rt.Close(ctx)
+	// As autoconfig stops: the job first, then the runtime, on the same stop context.
+	err := sc.ja.Shutdown(ctx)
+	if cerr := a.rt.Close(ctx); cerr != nil {
+		t.Errorf("the runtime's Close after the job's Shutdown: %v", cerr)
+	}
 	if ctx.Err() != nil {
 		t.Fatal("the stop lasted until its context ended")
 	}
@@ -196,7 +202,7 @@ func TestShutdownWithAnUnresponsiveRegistryEndsWithItsContext(t *testing.T) {
 	case <-time.After(20 * time.Second):
 		t.Fatal("the stop outlasted its 5 s context by 15 s")
 	}
-	if out := logs.String(); !strings.Contains(out, "stopping: the registry did not answer before the stop deadline; this instance's nodes stay until its session ends") {
+	if out := logs.String(); !strings.Contains(out, "stopping: the registry did not answer in time; this instance's nodes stay until its session ends") {
 		t.Errorf("no log line says what the stop waited for:\n%s", out)
 	}
 	proxy.Restore()
