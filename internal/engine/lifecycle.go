@@ -77,7 +77,7 @@ const (
 	cancelledReturn = time.Second
 	// closeReserve is the end of stopReserve kept for closing the session: the removal of the
 	// nodes gives up that long before the stop context's deadline.
-	closeReserve = time.Second
+	closeReserve = 1500 * time.Millisecond
 )
 
 // Shutdown stops the job on this instance. Firing stops at once, and so do the job's listener
@@ -92,8 +92,8 @@ func (j *Job) Shutdown(ctx context.Context) error {
 	if !j.stopping.CompareAndSwap(false, true) {
 		return nil
 	}
-	left, err := j.awaitIdle(ctx)
-	if rerr := j.removeOwnNodes(ctx, left); rerr != nil {
+	interrupted, err := j.awaitIdle(ctx)
+	if rerr := j.removeOwnNodes(ctx, interrupted); rerr != nil {
 		err = errors.Join(err, rerr)
 	}
 	j.cache.Close()
@@ -120,9 +120,9 @@ func (j *Job) stop() bool {
 }
 
 // awaitIdle gives the run in progress the grace period, then cancels its items and gives them
-// cancelledReturn to return. It returns the items still running then (left behind) and, when
-// the run was not over, an error saying so.
-func (j *Job) awaitIdle(ctx context.Context) (left []int, err error) {
+// cancelledReturn to return. It returns the items it cancelled (whose running nodes may remain)
+// and, when the run was not over, an error naming the items left behind.
+func (j *Job) awaitIdle(ctx context.Context) (interrupted []int, err error) {
 	if j.idle() {
 		return nil, nil
 	}
@@ -131,25 +131,32 @@ func (j *Job) awaitIdle(ctx context.Context) (left []int, err error) {
 		last = d.Add(-stopReserve)
 	}
 	grace := earlier(time.Now().Add(j.rt.grace), last)
-	j.log.Info("stopping: waiting for the run in progress", "items", j.activeItems(),
-		"gracePeriod", j.rt.grace, "waitingUntil", grace.Format(time.RFC3339Nano))
+	running := j.activeItems() // with those still running at the grace period's end: interrupted
+	if len(running) > 0 {
+		j.log.Info("stopping: waiting for the running items", "items", running,
+			"gracePeriod", j.rt.grace, "waitingUntil", grace.Format(time.RFC3339Nano))
+	} else {
+		j.log.Info("stopping: waiting for the run in progress (its listeners, or the registry)",
+			"gracePeriod", j.rt.grace, "waitingUntil", grace.Format(time.RFC3339Nano))
+	}
 	if j.waitIdle(ctx, grace) {
 		return nil, nil
 	}
 	items := j.activeItems()
 	j.log.Warn("stopping: the grace period is over; cancelling the running items", "items", items)
 	j.fenceAll("stopping: the grace period is over", false)
+	interrupted = slices.Compact(slices.Sorted(slices.Values(append(running, items...))))
 	if j.waitIdle(ctx, earlier(time.Now().Add(cancelledReturn), last)) {
-		return nil, nil
+		return interrupted, nil
 	}
 	j.rt.leftBehind.Store(true)
-	left = j.activeItems()
+	left := j.activeItems()
 	if len(left) > 0 {
 		j.log.Error("stopping: items ignore their cancelled ctx; left behind, their running nodes removed", "items", left)
 	} else {
 		j.log.Warn("stopping: the run's items are over but the run is still waiting for the registry; left behind")
 	}
-	return left, fmt.Errorf("engine: job %q: run still in progress at shutdown (items left behind: %v)", j.name, left)
+	return interrupted, fmt.Errorf("engine: job %q: run still in progress at shutdown (items left behind: %v)", j.name, left)
 }
 
 func earlier(a, b time.Time) time.Time {
@@ -192,17 +199,17 @@ func (j *Job) activeItems() []int {
 }
 
 // removeOwnNodes removes, in one transaction, the nodes of this instance: the instance node
-// created in this session, the leader node if held and the running nodes of the items left
-// (when they still name us). Bounded by ctx: an unanswering registry leaves them to the end of
+// created in this session, the leader node if held and the running nodes of the interrupted
+// items that still name us (an item left behind, or one whose run could not clear it). Bounded by ctx: an unanswering registry leaves them to the end of
 // the session, and the log says so.
-func (j *Job) removeOwnNodes(ctx context.Context, left []int) error {
+func (j *Job) removeOwnNodes(ctx context.Context, interrupted []int) error {
 	if d, ok := ctx.Deadline(); ok {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithDeadline(ctx, d.Add(-closeReserve))
 		defer cancel()
 	}
 	done := make(chan error, 1)
-	go func() { done <- j.removeOwnNodesNow(left) }()
+	go func() { done <- j.removeOwnNodesNow(interrupted) }()
 	select {
 	case err := <-done:
 		return err
@@ -212,7 +219,7 @@ func (j *Job) removeOwnNodes(ctx context.Context, left []int) error {
 	}
 }
 
-func (j *Job) removeOwnNodesNow(left []int) error {
+func (j *Job) removeOwnNodesNow(interrupted []int) error {
 	c := j.rt.center
 	var ops []reg.Op
 	ours := func(path string) {
@@ -220,7 +227,7 @@ func (j *Job) removeOwnNodesNow(left []int) error {
 			ops = append(ops, reg.Op{Kind: reg.OpDelete, Path: path})
 		}
 	}
-	for _, i := range left {
+	for _, i := range interrupted {
 		ours(nodepath.ItemRunning(j.name, i))
 	}
 	ours(nodepath.LeaderElectionInstance(j.name))
