@@ -66,7 +66,7 @@ elasticjob:
 		t.Fatalf("orderSync:\n got %+v\nwant %+v", got, want)
 	}
 	wantReg := RegCenterProperties{Namespace: "fromEnv", SessionTimeoutMilliseconds: 60000, ConnectionTimeoutMilliseconds: 15000,
-		BaseSleepTimeMilliseconds: 1000, MaxSleepTimeMilliseconds: 3000, MaxRetries: 5}
+		BaseSleepTimeMilliseconds: 1000, MaxSleepTimeMilliseconds: 3000, MaxRetries: 5, ShutdownGracePeriodMilliseconds: 10000}
 	if props.RegCenter != wantReg {
 		t.Fatalf("regCenter:\n got %+v\nwant %+v", props.RegCenter, wantReg)
 	}

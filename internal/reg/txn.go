@@ -106,7 +106,6 @@ func (c *Center) TxnBytes(ops ...Op) int {
 	return n + opHeader // the closing header
 }
 
-
 // isOpFailure tells the error of the operation that failed a multi from the "rolled back" result
 // code (-2, runtime inconsistency) the server gives the operations after it.
 func isOpFailure(err error) bool {
