@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -15,9 +14,8 @@ import (
 // tool's value) is read as ElasticJob reads it: enabled. The instance keeps its item, and the
 // value is reported once, naming the node with its namespace.
 func TestAForeignServerValueReadsAsEnabled(t *testing.T) {
-	var logs testkit.Buffer
 	cl := newCluster(t, 4*time.Second)
-	cl.log = slog.New(slog.NewTextHandler(&logs, nil))
+	logs := cl.logToBuffer()
 	a, b := cl.start("10.0.0.1", 100), cl.start("10.0.0.2", 200)
 	cfg := jobapi.NewJobConfiguration("foreignJob", 2)
 	cfg.Cron = never
@@ -45,9 +43,8 @@ func TestAForeignServerValueReadsAsEnabled(t *testing.T) {
 // node, the size and the limit; the job keeps its last good configuration and runs on it; no log
 // line carries more than a summary.
 func TestAnOversizedConfigurationIsRefused(t *testing.T) {
-	var logs testkit.Buffer
 	cl := newCluster(t, 4*time.Second)
-	cl.log = slog.New(slog.NewTextHandler(&logs, nil))
+	logs := cl.logToBuffer()
 	a := cl.start("10.0.0.1", 100)
 	cfg := jobapi.NewJobConfiguration("hugeJob", 2)
 	cfg.Cron = never

@@ -60,6 +60,13 @@ func newCluster(t *testing.T, session time.Duration) *cluster {
 	return &cluster{t: t, servers: zktest.Servers(t), ns: namespace(t), session: session}
 }
 
+// logToBuffer makes the cluster's runtimes log at Info into a buffer the test reads.
+func (cl *cluster) logToBuffer() *testkit.Buffer {
+	logs := &testkit.Buffer{}
+	cl.log = slog.New(slog.NewTextHandler(logs, nil))
+	return logs
+}
+
 func newEmbeddedCluster(t *testing.T, session time.Duration) *cluster {
 	srv := memzk.NewServer()
 	cl := &cluster{t: t, mem: srv, ns: namespace(t), session: session}

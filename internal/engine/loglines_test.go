@@ -13,9 +13,8 @@ import (
 // The log lines of owed fires say what cost them: a misfire (a run in progress) is not called a
 // suspension's cost; a suspension's debt is.
 func TestOwedFiresAreLoggedForWhatCostThem(t *testing.T) {
-	var logs testkit.Buffer
 	cl := newCluster(t, 4*time.Second)
-	cl.log = slog.New(slog.NewTextHandler(&logs, nil))
+	logs := cl.logToBuffer()
 	a := cl.start("10.0.0.1", 100)
 	cfg := jobapi.NewJobConfiguration("owedJob", 1)
 	cfg.Cron = never

@@ -3,7 +3,6 @@ package engine
 import (
 	"context"
 	"errors"
-	"log/slog"
 	"strings"
 	"sync"
 	"testing"
@@ -12,7 +11,6 @@ import (
 	"github.com/elasticjob-go/elasticjob/internal/jobapi"
 	"github.com/elasticjob-go/elasticjob/internal/nodepath"
 	"github.com/elasticjob-go/elasticjob/internal/reg"
-	"github.com/elasticjob-go/elasticjob/internal/testkit"
 	"github.com/elasticjob-go/elasticjob/internal/zktest"
 )
 
@@ -150,10 +148,9 @@ func TestShutdownCancelsItemsAfterTheGracePeriod(t *testing.T) {
 // job's, then the runtime's, which does not wait for the run left behind) ends before its context
 // does and a's nodes are gone.
 func TestShutdownLeavesAnItemIgnoringItsCtxBehind(t *testing.T) {
-	var logs testkit.Buffer
 	cl := newCluster(t, 4*time.Second)
 	cl.grace = 500 * time.Millisecond
-	cl.log = slog.New(slog.NewTextHandler(&logs, nil))
+	logs := cl.logToBuffer()
 	a, b := cl.start("10.0.0.1", 100), cl.start("10.0.0.2", 200)
 	sc := startStopCase(t, cl, a, b, false)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
@@ -181,10 +178,9 @@ func TestShutdownLeavesAnItemIgnoringItsCtxBehind(t *testing.T) {
 // With ZooKeeper unresponsive (a partition), the stop still ends with its context, saying what
 // it waited for.
 func TestShutdownWithAnUnresponsiveRegistryEndsWithItsContext(t *testing.T) {
-	var logs testkit.Buffer
 	cl := newCluster(t, 10*time.Second)
 	cl.grace = 500 * time.Millisecond
-	cl.log = slog.New(slog.NewTextHandler(&logs, nil))
+	logs := cl.logToBuffer()
 	proxy := zktest.NewProxy(t, cl.servers)
 	a := cl.startOn(cl.connectTo(proxy.Addr()), "10.0.0.1", 100)
 	b := cl.start("10.0.0.2", 200)
