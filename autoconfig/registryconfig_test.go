@@ -28,7 +28,7 @@ func TestLoadRegistryConfig(t *testing.T) {
 	want := starter.RegistryCenterConfig{
 		ServerLists: "zk1:2181", Namespace: "shop", Digest: "ops:secret",
 		SessionTimeout: 60 * time.Second, ConnectionTimeout: 15 * time.Second,
-		BaseSleepTime: time.Second, MaxSleepTime: 3 * time.Second, MaxRetries: 3,
+		BaseSleepTime: time.Second, MaxSleepTime: 3 * time.Second, MaxRetries: 3, ShutdownGracePeriod: 10 * time.Second,
 	}
 	if got != want {
 		t.Errorf("got  %+v\nwant %+v", got, want)
