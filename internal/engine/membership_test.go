@@ -115,9 +115,17 @@ func TestReconcileReshardsWhenAnInstanceWasLeftOut(t *testing.T) {
 	if ok, _ := a.center.Exists(nodepath.ShardingNecessary("leftOutJob")); ok {
 		t.Fatal("a resharding is already asked for")
 	}
+	testkit.Eventually(t, 10*time.Second, func() bool {
+		for _, j := range jobs {
+			if v, _ := j.cached(nodepath.ItemInstance("leftOutJob", item)); v != a.id {
+				return false
+			}
+		}
+		return true
+	}, "every instance's cache sees a own item %d", item)
 	for _, j := range jobs {
 		j.mu.Lock()
-		j.lastReconcile = time.Time{} // due at the next pass
+		j.lastReconcile = time.Time{} // due at the next pass, which sees the new owner
 		j.mu.Unlock()
 	}
 	settle(t, "leftOutJob", "reconcile gives c an item again", jobs, a, b, c)
