@@ -62,6 +62,7 @@ func load(defs []starter.JobDefinition) (*Properties, error) {
 			props.Jobs[name] = job
 		}
 	}
+	checkRegCenter(props.RegCenter, m.sections["regCenter"], &errs)
 	checkTracing(props.Tracing, m.sections["tracing"], &errs)
 	checkDump(props.Dump, m.sections["dump"], &errs)
 	checkHTTP(props.HTTP, m.sections["http"], &errs)
