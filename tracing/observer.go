@@ -55,6 +55,16 @@ type itemRun struct {
 
 // NewObserver starts the writer of store's rows; Close stops it.
 func NewObserver(store *Store, opts Options) (*Observer, error) {
+	o, err := newObserver(opts)
+	if err != nil {
+		return nil, err
+	}
+	o.w.start(store)
+	return o, nil
+}
+
+// newObserver queues events until its writer is started with a store.
+func newObserver(opts Options) (*Observer, error) {
 	if len(opts.IncludeJobNames) > 0 && len(opts.ExcludeJobNames) > 0 {
 		return nil, fmt.Errorf("tracing: includeJobNames and excludeJobNames are mutually exclusive")
 	}
@@ -77,7 +87,7 @@ func NewObserver(store *Store, opts Options) (*Observer, error) {
 		return m
 	}
 	return &Observer{
-		w:        startWriter(store, cmp.Or(opts.QueueSize, DefaultQueueSize), log),
+		w:        newWriter(cmp.Or(opts.QueueSize, DefaultQueueSize), log),
 		include:  set(opts.IncludeJobNames),
 		exclude:  set(opts.ExcludeJobNames),
 		hostname: host,

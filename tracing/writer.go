@@ -28,6 +28,7 @@ type writer struct {
 	log   *slog.Logger
 	queue chan record
 
+	started     atomic.Bool
 	dropped     atomic.Uint64
 	written     atomic.Uint64
 	lastDropLog atomic.Int64 // unix nanoseconds of the last "queue full" line
@@ -39,17 +40,23 @@ type writer struct {
 	done      chan struct{}
 }
 
-func startWriter(store *Store, size int, log *slog.Logger) *writer {
+// newWriter makes the queue; start starts the goroutine that drains it. Records posted before
+// start wait in the queue.
+func newWriter(size int, log *slog.Logger) *writer {
 	w := &writer{
-		store:   store,
 		log:     log,
 		queue:   make(chan record, size),
 		closing: make(chan struct{}),
 		done:    make(chan struct{}),
 	}
 	w.abandon, w.giveUp = context.WithCancel(context.Background())
-	go w.run()
 	return w
+}
+
+func (w *writer) start(store *Store) {
+	w.store = store
+	w.started.Store(true)
+	go w.run()
 }
 
 // post queues a record, or drops and counts it when the queue is full.
@@ -64,7 +71,7 @@ func (w *writer) post(r record) {
 	last := w.lastDropLog.Load()
 	if now-last >= int64(dropLogEvery) && w.lastDropLog.CompareAndSwap(last, now) {
 		w.log.Warn("tracing: the event queue is full (the database is down or slower than the jobs): events are dropped",
-			"database", w.store.source, "dropped", n, "queue", cap(w.queue))
+			"dropped", n, "queue", cap(w.queue))
 	}
 }
 
@@ -180,6 +187,11 @@ const writeTimeout = 30 * time.Second
 // close stops the writer: it writes what is queued until ctx ends, then drops the rest.
 func (w *writer) close(ctx context.Context) error {
 	w.closeOnce.Do(func() { close(w.closing) })
+	if !w.started.Load() {
+		w.dropRest()
+		w.giveUp()
+		return nil
+	}
 	select {
 	case <-w.done:
 		w.giveUp()
