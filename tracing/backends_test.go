@@ -2,6 +2,7 @@ package tracing
 
 import (
 	"context"
+	"io"
 	"log/slog"
 	"path/filepath"
 	"testing"
@@ -49,6 +50,9 @@ func openStore(t *testing.T, ds DataSource) *Store {
 	t.Cleanup(func() { _ = s.Close() })
 	return s
 }
+
+// textLog writes the writer's lines where the test can read them.
+func textLog(w io.Writer) *slog.Logger { return slog.New(slog.NewTextHandler(w, nil)) }
 
 // quietLog keeps the writer's lines out of the test output.
 var quietLog = slog.New(slog.DiscardHandler)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -170,7 +171,7 @@ func TestContractQueries(t *testing.T) {
 			{"failures", q{JobName: "a_job", Success: &no, Paging: Paging{Page: 1, PageSize: 2}}, 4, []string{"a_job@110", "a_job@80"}},
 			{"successes", q{Success: &yes}, 21, nil},
 			{"strict time bounds", q{StartTimeFrom: at(10), StartTimeTo: at(30), Paging: Paging{Page: 1, PageSize: 5}}, 3, []string{"b_job@25", "a_job@20", "b_job@15"}},
-			{"sort by job name ascending", q{Paging: Paging{Page: 1, PageSize: 2, Sort: "jobName", Order: "ASC"}}, 25, []string{"a_job@", "a_job@"}},
+			{"sort by job name ascending", q{StartTimeTo: at(100), Paging: Paging{Page: 1, PageSize: 2, Sort: "jobName", Order: "ASC"}}, 20, []string{"a_job@", "a_job@"}},
 			{"sort by start time, an invalid order is ASC", q{Paging: Paging{Page: 1, PageSize: 2, Sort: "startTime", Order: "desc"}}, 25, []string{"a_job@0", "b_job@5"}},
 			{"sort descending", q{Paging: Paging{Page: 1, PageSize: 1, Sort: "jobName", Order: "DESC"}}, 25, []string{"b_job@"}},
 			{"an unknown sort field is the default order", q{Paging: Paging{Page: 1, PageSize: 1, Sort: "nope", Order: "ASC"}}, 25, []string{"axjob@500"}},
@@ -231,6 +232,7 @@ func TestContractQueries(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			slices.Sort(got) // in the database's collation: MariaDB's puts axjob before a_job
 			if fmt.Sprint(got) != fmt.Sprint(c.want) {
 				t.Fatalf("prefix %q: %q, want %q", c.prefix, got, c.want)
 			}
