@@ -154,3 +154,12 @@ func alreadyExists(err error) bool {
 	}
 	return false
 }
+
+// refused tells an error the database answered with (a constraint, a type, a value it will not
+// take) from a connection that failed: a refused row is dropped, a failed connection retried.
+func refused(err error) bool {
+	var pg *pgconn.PgError
+	var my *mysql.MySQLError
+	var lite *sqlite.Error
+	return errors.As(err, &pg) || errors.As(err, &my) || errors.As(err, &lite)
+}

@@ -106,7 +106,7 @@ func TestFaultDatabaseDownWhileJobsFire(t *testing.T) {
 	testkit.Eventually(t, 90*time.Second, func() bool {
 		f, items, _ := job.snapshot()
 		return f[len(f)-1].After(restarted) && rows() == int64(items)
-	}, "all item runs written after the restart (%d rows)", testkit.Later[int64](rows))
+	}, "all item runs written after the restart (%d rows); log:\n%s", testkit.Later[int64](rows), testkit.Later[string](logs.String))
 	fires, items, late := job.snapshot()
 	if len(late) > 0 {
 		t.Fatalf("fires were late while the database was down: %v", late)

@@ -5,14 +5,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"maps"
 	"os"
-	"slices"
-	"strconv"
-	"strings"
 	"sync"
-
-	"github.com/google/uuid"
 
 	"github.com/elasticjob-go/elasticjob/starter"
 )
@@ -38,6 +32,7 @@ const DefaultQueueSize = 16384
 // never blocks the engine: Observe puts the rows on a bounded queue and returns.
 type Observer struct {
 	w        *writer
+	ids      *ids
 	include  map[string]bool
 	exclude  map[string]bool
 	hostname string
@@ -76,6 +71,7 @@ func newObserver(opts Options) (*Observer, error) {
 	if log == nil {
 		log = slog.Default()
 	}
+	ids := newIDs()
 	set := func(names []string) map[string]bool {
 		if len(names) == 0 {
 			return nil
@@ -87,7 +83,8 @@ func newObserver(opts Options) (*Observer, error) {
 		return m
 	}
 	return &Observer{
-		w:        newWriter(cmp.Or(opts.QueueSize, DefaultQueueSize), log),
+		w:        newWriter(cmp.Or(opts.QueueSize, DefaultQueueSize), log, ids, host),
+		ids:      ids,
 		include:  set(opts.IncludeJobNames),
 		exclude:  set(opts.ExcludeJobNames),
 		hostname: host,
@@ -113,6 +110,7 @@ func (o *Observer) Written() uint64 { return o.w.written.Load() }
 func (o *Observer) Close(ctx context.Context) error { return o.w.close(ctx) }
 
 // Observe records a run's events as ElasticJob-Lite does (LiteJobFacade and ElasticJobExecutor).
+// It formats nothing: the writer does, off the fire path.
 func (o *Observer) Observe(e starter.Event) {
 	switch e.Kind {
 	case starter.EventRunStaged, starter.EventRunEmpty, starter.EventMisfired, starter.EventRunStarted,
@@ -128,31 +126,30 @@ func (o *Observer) Observe(e starter.Event) {
 		o.mu.Lock()
 		o.runTask[e.Job] = e.TaskID
 		o.mu.Unlock()
-		o.status(e, e.TaskID, e.Items, stateStaging, "Job '"+e.Job+"' execute begin.")
+		o.status(e, e.TaskID, stateStaging, beginMessage)
 	case starter.EventRunEmpty:
-		o.status(e, e.TaskID, nil, stateFinished, "Sharding item for job '"+e.Job+"' is empty.")
+		e.Items = nil
+		o.status(e, e.TaskID, stateFinished, emptyMessage)
 	case starter.EventMisfired:
 		// ElasticJob stages the fire, then finds the previous run going: both rows, with the
 		// task id of the run in progress.
 		o.mu.Lock()
 		taskID := o.runTask[e.Job]
 		o.mu.Unlock()
-		list := javaList(sorted(e.Items))
-		o.status(e, taskID, e.Items, stateStaging, "Job '"+e.Job+"' execute begin.")
-		o.status(e, taskID, e.Items, stateFinished, "Previous job '"+e.Job+"' - shardingItems '"+list+"' is still running, misfired job will start after previous job completed.")
+		o.status(e, taskID, stateStaging, beginMessage)
+		o.status(e, taskID, stateFinished, misfireMessage)
 	case starter.EventRunStarted:
-		o.status(e, e.TaskID, e.Items, stateRunning, "")
+		o.status(e, e.TaskID, stateRunning, noMessage)
 	case starter.EventRunFinished:
 		if len(e.ItemErrors) == 0 {
-			o.status(e, e.TaskID, e.Items, stateFinished, "")
+			o.status(e, e.TaskID, stateFinished, noMessage)
 		} else {
-			o.status(e, e.TaskID, e.Items, stateError, javaMap(e.ItemErrors))
+			r := o.statusRecord(e, e.TaskID, stateError, errorsMessage)
+			r.itemErrs = e.ItemErrors
+			o.w.post(r)
 		}
 	case starter.EventItemStarted:
-		r := record{
-			id: uuid.NewString(), job: e.Job, taskID: e.TaskID, time: e.Time,
-			host: o.hostname, ip: instanceIP(e.TaskID), source: e.Source.String(), item: e.Item,
-		}
+		r := record{seq: o.ids.next.Add(1), job: e.Job, taskID: e.TaskID, time: e.Time, source: e.Source.String(), item: e.Item}
 		o.mu.Lock()
 		o.running[itemRun{e.TaskID, e.Item}] = r
 		o.mu.Unlock()
@@ -164,45 +161,17 @@ func (o *Observer) Observe(e starter.Event) {
 		delete(o.running, key)
 		o.mu.Unlock()
 		if !ok { // started before this observer: the completion is the whole row
-			r = record{
-				id: uuid.NewString(), job: e.Job, taskID: e.TaskID, time: e.Time.Add(-e.Duration),
-				host: o.hostname, ip: instanceIP(e.TaskID), source: e.Source.String(), item: e.Item,
-			}
+			r = record{seq: o.ids.next.Add(1), job: e.Job, taskID: e.TaskID, time: e.Time.Add(-e.Duration), source: e.Source.String(), item: e.Item}
 		}
-		r.complete, r.end, r.success = true, e.Time, e.Err == nil
-		if e.Err != nil {
-			r.cause = e.Err.Error()
-		}
+		r.complete, r.end, r.err = true, e.Time, e.Err
 		o.w.post(r)
 	}
 }
 
-func (o *Observer) status(e starter.Event, taskID string, items []int, state, message string) {
-	o.w.post(record{
-		status: true, id: uuid.NewString(), job: e.Job, taskID: taskID, time: e.Time,
-		slaveID: instanceIP(taskID), items: javaList(sorted(items)), state: state, message: message,
-	})
+func (o *Observer) statusRecord(e starter.Event, taskID, state string, msg message) record {
+	return record{status: true, seq: o.ids.next.Add(1), job: e.Job, taskID: taskID, time: e.Time, items: e.Items, state: state, message: msg}
 }
 
-func sorted(items []int) []int {
-	if slices.IsSorted(items) {
-		return items
-	}
-	return slices.Sorted(slices.Values(items))
-}
-
-// javaMap is Java's Map.toString of the item errors, in item order: "{0=boom, 2=bang}".
-func javaMap(errs map[int]error) string {
-	var b strings.Builder
-	b.WriteByte('{')
-	for i, item := range slices.Sorted(maps.Keys(errs)) {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(strconv.Itoa(item))
-		b.WriteByte('=')
-		b.WriteString(fmt.Sprint(errs[item]))
-	}
-	b.WriteByte('}')
-	return b.String()
+func (o *Observer) status(e starter.Event, taskID, state string, msg message) {
+	o.w.post(o.statusRecord(e, taskID, state, msg))
 }

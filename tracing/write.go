@@ -32,12 +32,12 @@ func (r record) table() string {
 //
 // A retried batch whose first attempt committed although its answer was lost meets its own rows:
 // the duplicate key (SQLSTATE 23505, MySQL error 1062) says the whole transaction is written.
-func (s *Store) writeBatch(ctx context.Context, batch []record) error {
+func (s *Store) writeBatch(ctx context.Context, batch []record, ids *ids, hostname string) error {
 	var starts, completions, statuses []record
-	completed := map[string]bool{}
+	completed := map[uint64]bool{}
 	for i := range batch {
 		if !batch[i].status && batch[i].complete {
-			completed[batch[i].id] = true
+			completed[batch[i].seq] = true
 		}
 	}
 	for _, r := range batch {
@@ -46,7 +46,7 @@ func (s *Store) writeBatch(ctx context.Context, batch []record) error {
 			statuses = append(statuses, r)
 		case r.complete:
 			completions = append(completions, r)
-		case !completed[r.id]:
+		case !completed[r.seq]:
 			starts = append(starts, r)
 		}
 	}
@@ -55,12 +55,14 @@ func (s *Store) writeBatch(ctx context.Context, batch []record) error {
 		return err
 	}
 	defer func() { _ = tx.Rollback() }()
-	err = s.insert(ctx, tx, fmt.Sprintf(executionInsert, s.d.executionTable), "", starts, s.executionArgs)
+	execArgs := func(vals []any, r *record) []any { return s.executionArgs(vals, r, ids, hostname) }
+	statusArgs := func(vals []any, r *record) []any { return s.statusArgs(vals, r, ids) }
+	err = s.insert(ctx, tx, fmt.Sprintf(executionInsert, s.d.executionTable), "", starts, execArgs)
 	if err == nil {
-		err = s.insert(ctx, tx, fmt.Sprintf(executionInsert, s.d.executionTable), s.d.completeSuffix, completions, s.executionArgs)
+		err = s.insert(ctx, tx, fmt.Sprintf(executionInsert, s.d.executionTable), s.d.completeSuffix, completions, execArgs)
 	}
 	if err == nil {
-		err = s.insert(ctx, tx, fmt.Sprintf(statusInsert, s.d.statusTable), "", statuses, s.statusArgs)
+		err = s.insert(ctx, tx, fmt.Sprintf(statusInsert, s.d.statusTable), "", statuses, statusArgs)
 	}
 	if err == nil {
 		err = tx.Commit()
@@ -96,22 +98,23 @@ func (s *Store) insert(ctx context.Context, tx *sql.Tx, head, suffix string, row
 }
 
 // executionArgs are a JOB_EXECUTION_LOG row's values, fitted to the table's columns.
-func (s *Store) executionArgs(vals []any, r *record) []any {
+func (s *Store) executionArgs(vals []any, r *record, ids *ids, hostname string) []any {
 	w := s.execWidths
 	var cause, end any // NULL until complete; a success has no failure_cause
+	success := r.complete && r.err == nil
 	if r.complete {
 		end = wall(r.end)
-		if !r.success {
-			cause = fit(r.cause, w["failure_cause"])
+		if r.err != nil {
+			cause = fit(r.err.Error(), w["failure_cause"])
 		}
 	}
-	return append(vals, r.id, fit(r.job, w["job_name"]), fitTaskID(r.taskID, w["task_id"]), fit(r.host, w["hostname"]),
-		fit(r.ip, w["ip"]), r.item, r.source, cause, r.success, wall(r.time), end)
+	return append(vals, ids.format(r.seq), fit(r.job, w["job_name"]), fitTaskID(r.taskID, w["task_id"]), fit(hostname, w["hostname"]),
+		fit(instanceIP(r.taskID), w["ip"]), r.item, r.source, cause, success, wall(r.time), end)
 }
 
 // statusArgs are a JOB_STATUS_TRACE_LOG row's values, fitted to the table's columns.
-func (s *Store) statusArgs(vals []any, r *record) []any {
+func (s *Store) statusArgs(vals []any, r *record, ids *ids) []any {
 	w := s.statusWidths
-	return append(vals, r.id, fit(r.job, w["job_name"]), "", fitTaskID(r.taskID, w["task_id"]), fit(r.slaveID, w["slave_id"]),
-		liteExecutor, executionType, fitList(r.items, w["sharding_item"]), r.state, fit(r.message, w["message"]), wall(r.time))
+	return append(vals, ids.format(r.seq), fit(r.job, w["job_name"]), "", fitTaskID(r.taskID, w["task_id"]), fit(instanceIP(r.taskID), w["slave_id"]),
+		liteExecutor, executionType, fitList(javaList(r.items), w["sharding_item"]), r.state, fit(r.text(), w["message"]), wall(r.time))
 }

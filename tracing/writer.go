@@ -24,9 +24,11 @@ const dropLogEvery = time.Minute
 // writer drains the queue into the database, a batch at a time, on one goroutine of its own:
 // the engine only ever puts records on the bounded queue and never waits for the database.
 type writer struct {
-	store *Store
-	log   *slog.Logger
-	queue chan record
+	store    *Store
+	log      *slog.Logger
+	queue    chan record
+	ids      *ids
+	hostname string // the execution rows' hostname
 
 	started     atomic.Bool
 	dropped     atomic.Uint64
@@ -42,12 +44,14 @@ type writer struct {
 
 // newWriter makes the queue; start starts the goroutine that drains it. Records posted before
 // start wait in the queue.
-func newWriter(size int, log *slog.Logger) *writer {
+func newWriter(size int, log *slog.Logger, ids *ids, hostname string) *writer {
 	w := &writer{
-		log:     log,
-		queue:   make(chan record, size),
-		closing: make(chan struct{}),
-		done:    make(chan struct{}),
+		log:      log,
+		ids:      ids,
+		hostname: hostname,
+		queue:    make(chan record, size),
+		closing:  make(chan struct{}),
+		done:     make(chan struct{}),
 	}
 	w.abandon, w.giveUp = context.WithCancel(context.Background())
 	return w
@@ -86,7 +90,7 @@ func (w *writer) run() {
 			w.flush(batch[:0])
 			return
 		}
-		batch = w.fill(batch)
+		batch = w.linger(w.fill(batch))
 		if !w.write(batch) {
 			w.dropRest()
 			return
@@ -102,6 +106,31 @@ func (w *writer) fill(batch []record) []record {
 			batch = append(batch, r)
 		default:
 			return batch
+		}
+	}
+	return batch
+}
+
+// batchLinger is how long the writer waits for a batch to fill after its first record: jobs
+// firing together post their events in a burst, and the database work (here and in a database
+// on the same machine) waits until the burst is over instead of competing with it.
+const batchLinger = 200 * time.Millisecond
+
+// linger adds what comes within batchLinger, up to a batch.
+func (w *writer) linger(batch []record) []record {
+	if len(batch) >= batchSize {
+		return batch
+	}
+	timer := time.NewTimer(batchLinger)
+	defer timer.Stop()
+	for len(batch) < batchSize {
+		select {
+		case r := <-w.queue:
+			batch = append(batch, r)
+		case <-timer.C:
+			return batch
+		case <-w.closing:
+			return w.fill(batch)
 		}
 	}
 	return batch
@@ -130,24 +159,25 @@ func (w *writer) dropRest() {
 }
 
 // write writes a batch, waiting out an unreachable database; it returns false when told to
-// abandon (the batch is then counted as dropped). Rows the database refuses while it answers are
-// dropped, counted and logged.
+// abandon (what is left of the batch is then counted as dropped). Rows the database refuses
+// while it answers are dropped, counted and logged, one by one.
 func (w *writer) write(batch []record) bool {
 	pause := retryFirst
 	failing := false
-	for {
+	for len(batch) > 0 {
 		ctx, cancel := context.WithTimeout(w.abandon, writeTimeout)
-		err := w.store.writeBatch(ctx, batch)
-		if err != nil && w.store.db.PingContext(ctx) == nil && ctx.Err() == nil {
-			err = w.oneByOne(ctx, batch) // the database answers: some row is refused
+		err := w.store.writeBatch(ctx, batch, w.ids, w.hostname)
+		if err == nil {
+			w.written.Add(uint64(len(batch)))
+			batch = nil
+		} else if refused(err) && ctx.Err() == nil {
+			var done int
+			done, err = w.oneByOne(ctx, batch) // the database answers: some row is refused
+			batch = batch[done:]
 		}
 		cancel()
 		if err == nil {
-			w.written.Add(uint64(len(batch)))
-			if failing {
-				w.log.Info("tracing: the database is back: writing events again", "database", w.store.source)
-			}
-			return true
+			continue
 		}
 		if !failing {
 			w.log.Warn("tracing: cannot write events: retrying until the database is back (events are queued, then dropped once the queue is full)",
@@ -162,23 +192,29 @@ func (w *writer) write(batch []record) bool {
 		}
 		pause = min(2*pause, retryMax)
 	}
+	if failing {
+		w.log.Info("tracing: the database is back: writing events again", "database", w.store.source)
+	}
+	return true
 }
 
-// oneByOne writes each record alone, dropping (and counting) those the database refuses.
-func (w *writer) oneByOne(ctx context.Context, batch []record) error {
+// oneByOne writes each record alone, dropping (and counting) those the database refuses; it
+// returns how many records it is done with, and the error that stopped it (a failed
+// connection: the rest is retried).
+func (w *writer) oneByOne(ctx context.Context, batch []record) (int, error) {
 	for i := range batch {
-		err := w.store.writeBatch(ctx, batch[i:i+1])
-		if err == nil {
-			continue
+		err := w.store.writeBatch(ctx, batch[i:i+1], w.ids, w.hostname)
+		switch {
+		case err == nil:
+			w.written.Add(1)
+		case refused(err) && ctx.Err() == nil:
+			w.dropped.Add(1)
+			w.log.Error("tracing: the database refused an event: dropped", "database", w.store.source, "job", batch[i].job, "table", batch[i].table(), "error", err)
+		default:
+			return i, err
 		}
-		if ctx.Err() != nil || w.store.db.PingContext(ctx) != nil {
-			w.written.Add(uint64(i))
-			return err // unreachable again: retry from here
-		}
-		w.dropped.Add(1)
-		w.log.Error("tracing: the database refused an event: dropped", "database", w.store.source, "job", batch[i].job, "table", batch[i].table(), "error", err)
 	}
-	return nil
+	return len(batch), nil
 }
 
 // writeTimeout bounds one attempt: a database that hangs is treated as down.

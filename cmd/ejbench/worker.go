@@ -155,6 +155,7 @@ func runInstance(args []string) error {
 	profile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	parallel := fs.Int("parallel", 32, "register the jobs from this many goroutines (32, as autoconfig does)")
 	blockProfile := fs.String("blockprofile", "", "write a blocking profile (channel and lock waits) to this file at exit")
+	tracingURL := fs.String("tracing", "", "trace the runs into this database (a JDBC URL)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -173,9 +174,18 @@ func runInstance(args []string) error {
 	c := &counters{}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	ctx := context.Background()
+	opts := []starter.RegistryOption{starter.WithIP(*ip), starter.WithLogger(logger)}
+	if *tracingURL != "" {
+		obs, closeTracing, err := openTracing(ctx, *tracingURL, logger)
+		if err != nil {
+			return err
+		}
+		defer closeTracing()
+		opts = append(opts, starter.WithObserver(obs))
+	}
 	rc, err := starter.NewRegistryCenter(ctx, starter.RegistryCenterConfig{
 		ServerLists: *zk, Namespace: *ns, SessionTimeout: *session,
-	}, starter.WithIP(*ip), starter.WithLogger(logger))
+	}, opts...)
 	if err != nil {
 		return err
 	}
