@@ -84,7 +84,7 @@ func (b *bench) tracing() error {
 		latencyJobs, fires, b.reps, latencyWindow)
 	b.add(row{id: "8", measure: "fire latency p99, tracing on ÷ off", setup: setup, value: r.format("%.2f"),
 		reference: "p99 off " + summarize(p99[false]).format("%.2f") + " ms, on " + summarize(p99[true]).format("%.2f") + " ms",
-		target: "≤ 1.10", verdict: verdict(r.med <= 1.10)})
+		target:    "≤ 1.10", verdict: verdict(r.med <= 1.10)})
 
 	// The writer's throughput and a full queue's memory, in this process.
 	rate, err := writerRate(url)
