@@ -11,23 +11,23 @@ import (
 	"github.com/elasticjob-go/elasticjob/internal/dbtest"
 )
 
-// backend opens a fresh, empty database of one kind for a test.
+// backend opens a fresh, empty database of one kind for a test or a benchmark.
 type backend struct {
 	name string
-	open func(t *testing.T) DataSource
+	open func(t testing.TB) DataSource
 }
 
 // backends are the three databases every contract test runs on: SQLite in a temporary file,
 // and the PostgreSQL and MariaDB servers that `make test` starts.
 var backends = []backend{
-	{"SQLite", func(t *testing.T) DataSource {
+	{"SQLite", func(t testing.TB) DataSource {
 		return DataSource{URL: "jdbc:sqlite:" + filepath.Join(t.TempDir(), "trace.db")}
 	}},
-	{"PostgreSQL", func(t *testing.T) DataSource {
+	{"PostgreSQL", func(t testing.TB) DataSource {
 		db := dbtest.Shared(t, dbtest.Postgres).Fresh(t)
 		return DataSource{URL: db.URL, Username: db.Username, Password: db.Password}
 	}},
-	{"MariaDB", func(t *testing.T) DataSource {
+	{"MariaDB", func(t testing.TB) DataSource {
 		db := dbtest.Shared(t, dbtest.MariaDB).Fresh(t)
 		return DataSource{URL: db.URL, Username: db.Username, Password: db.Password}
 	}},

@@ -164,7 +164,7 @@ func fullQueueBytes(url string, stopDB func() error) (int64, error) {
 	if err := stopDB(); err != nil {
 		return 0, err
 	}
-	evs := benchEvents(tracing.DefaultQueueSize + 100)
+	evs := benchEvents(2 * tracing.DefaultQueueSize) // the writer holds a batch out of the queue
 	before := heap()
 	obs, err := tracing.NewObserver(store, tracing.Options{Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
