@@ -10,7 +10,7 @@
 #   mariadb.sh restart DIR  start it again on the same port and data (the fault test's restart)
 set -euo pipefail
 readonly ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-source "$ROOT/scripts/dbserver.sh"
+source "$ROOT/scripts/common.sh"
 
 server() { command -v mariadbd || ls /usr/sbin/mariadbd 2>/dev/null; }
 

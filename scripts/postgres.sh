@@ -9,7 +9,7 @@
 #   postgres.sh restart DIR  start it again on the same port and data (the fault test's restart)
 set -euo pipefail
 readonly ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-source "$ROOT/scripts/dbserver.sh"
+source "$ROOT/scripts/common.sh"
 
 bindir() {
 	local d

@@ -8,7 +8,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/elasticjob-go/elasticjob/starter"
@@ -48,39 +50,40 @@ func (b *bench) tracing() error {
 	if err != nil {
 		return err
 	}
-	cl, err := dial(b.srv.addr)
+	// Fire latency with tracing off and on, in alternating windows of one instance (the same
+	// jobs, process and machine load), tracing switched by command.
+	c, err := b.instance("tracing instance", 2*time.Minute, "-ns", b.namespace("tracing"), "-jobs", fmt.Sprint(latencyJobs),
+		"-items", "2", "-cron", "* * * * * ?", "-lat", "-monitor=false", "-tracing", url)
 	if err != nil {
 		return err
 	}
-	defer cl.close()
-
-	// Fire latency with and without tracing, one instance after the other, same windows.
+	time.Sleep(2 * time.Second) // the first fires shard
 	p99 := map[bool][]float64{}
+	var ratio []float64
 	fires := 0
-	for _, on := range []bool{false, true} {
-		args := []string{"-ns", b.namespace("tracing"), "-jobs", fmt.Sprint(latencyJobs), "-items", "2", "-cron", "* * * * * ?", "-lat", "-monitor=false"}
-		if on {
-			args = append(args, "-tracing", url)
+	for k := range b.reps {
+		order := []bool{false, true}
+		if k%2 == 1 { // alternate which goes first, so that a drift of the load favours neither
+			order = []bool{true, false}
 		}
-		c, err := b.instance("tracing instance", 2*time.Minute, args...)
-		if err != nil {
-			return err
+		for _, on := range order {
+			if _, err := c.ask("tracing "+onOff(on), 10*time.Second); err != nil {
+				_ = c.quit()
+				return err
+			}
+			q99, n, err := b.latencyWindow(c)
+			if err != nil {
+				_ = c.quit()
+				return err
+			}
+			p99[on] = append(p99[on], q99)
+			fires += n
 		}
-		time.Sleep(2 * time.Second) // the first fires shard
-		_, q99, _, n, err := b.latencyWindows(c, cl)
-		_ = c.quit()
-		if err != nil {
-			return err
-		}
-		p99[on] = q99
-		fires += n
+		ratio = append(ratio, p99[true][len(p99[true])-1]/p99[false][len(p99[false])-1])
 	}
-	ratio := make([]float64, min(len(p99[true]), len(p99[false])))
-	for k := range ratio {
-		ratio[k] = p99[true][k] / p99[false][k]
-	}
+	_ = c.quit()
 	r := summarize(ratio)
-	setup := fmt.Sprintf("1 instance, %d jobs × 2 items every 1 s, monitorExecution off, tracing into PostgreSQL on vs off; %d fires in 2 × %d windows of %v",
+	setup := fmt.Sprintf("1 instance, %d jobs × 2 items every 1 s, monitorExecution off, tracing into PostgreSQL switched off and on in alternate windows (off first, then on first); %d fires in %d pairs of windows of %v",
 		latencyJobs, fires, b.reps, latencyWindow)
 	b.add(row{id: "8", measure: "fire latency p99, tracing on ÷ off", setup: setup, value: r.format("%.2f"),
 		reference: "p99 off " + summarize(p99[false]).format("%.2f") + " ms, on " + summarize(p99[true]).format("%.2f") + " ms",
@@ -213,4 +216,34 @@ func openTracing(ctx context.Context, url string, log *slog.Logger) (starter.Obs
 		_ = obs.Close(ctx)
 		_ = store.Close()
 	}, nil
+}
+
+// latencyWindow measures one window: the p99 fire latency (ms) and the fires.
+func (b *bench) latencyWindow(c *child) (float64, int, error) {
+	sleepUntilPhase(time.Second, 500*time.Millisecond)
+	if _, err := c.latencies(); err != nil { // drop what came before the window
+		return 0, 0, err
+	}
+	time.Sleep(latencyWindow)
+	l, err := c.latencies()
+	if err != nil {
+		return 0, 0, err
+	}
+	if len(l) == 0 {
+		return 0, 0, fmt.Errorf("%s: nothing started in %v", c.name, latencyWindow)
+	}
+	slices.Sort(l)
+	return ms(percentile(l, 99)), len(l) / 2, nil
+}
+
+// switched passes events on while on is set.
+type switched struct {
+	o  starter.Observer
+	on *atomic.Bool
+}
+
+func (s switched) Observe(e starter.Event) {
+	if s.on.Load() {
+		s.o.Observe(e)
+	}
 }

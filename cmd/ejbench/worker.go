@@ -60,9 +60,10 @@ func (o *out) printf(format string, args ...any) {
 
 // counters is what the stats and lat commands report.
 type counters struct {
-	execs atomic.Int64
-	mu    sync.Mutex
-	lat   []time.Duration
+	tracing *atomic.Bool // set with -tracing: the "tracing on|off" command turns it
+	execs   atomic.Int64
+	mu      sync.Mutex
+	lat     []time.Duration
 }
 
 func (c *counters) stats() string {
@@ -100,6 +101,13 @@ func serve(o *out, c *counters, schedule func()) {
 				schedule()
 			}
 			o.printf("scheduled")
+		case "tracing on", "tracing off":
+			if c.tracing == nil {
+				o.printf("error no -tracing")
+				continue
+			}
+			c.tracing.Store(cmd == "tracing on")
+			o.printf("%s", cmd)
 		case "quit":
 			return
 		default:
@@ -181,7 +189,8 @@ func runInstance(args []string) error {
 			return err
 		}
 		defer closeTracing()
-		opts = append(opts, starter.WithObserver(obs))
+		c.tracing = &atomic.Bool{}
+		opts = append(opts, starter.WithObserver(switched{obs, c.tracing}))
 	}
 	rc, err := starter.NewRegistryCenter(ctx, starter.RegistryCenterConfig{
 		ServerLists: *zk, Namespace: *ns, SessionTimeout: *session,

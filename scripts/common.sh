@@ -1,4 +1,4 @@
-# dbserver.sh: what postgres.sh and mariadb.sh share (sourced, not run).
+# common.sh: what the server scripts (zookeeper.sh, postgres.sh, mariadb.sh) share; sourced, not run.
 
 die() {
 	echo "$(basename "$0"): $*" >&2
