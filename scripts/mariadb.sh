@@ -32,9 +32,11 @@ cmd_start() {
 	fi
 	port=$(cat "$dir/port" 2>/dev/null || free_port)
 	echo "$port" >"$dir/port"
+	# innodb-flush-log-at-trx-commit=2: each commit is written to the OS (a killed server keeps it),
+	# flushed to disk once a second (a test server outlives no machine crash).
 	"$bin" --no-defaults --user="$user" --datadir="$dir/data" --socket="$dir/sock" --pid-file="$dir/pid" \
 		--port="$port" --bind-address=127.0.0.1 --skip-name-resolve --log-error="$dir/server.log" \
-		--innodb-flush-log-at-trx-commit=0 --innodb-buffer-pool-size=64M --skip-log-bin >/dev/null 2>&1 &
+		--innodb-flush-log-at-trx-commit=2 --innodb-buffer-pool-size=64M --skip-log-bin >/dev/null 2>&1 &
 	local i
 	for ((i = 0; i < 600; i++)); do
 		mariadb-admin --no-defaults --socket="$dir/sock" -uroot ping >/dev/null 2>&1 && break

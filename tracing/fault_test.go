@@ -101,12 +101,18 @@ func TestFaultDatabaseDownWhileJobsFire(t *testing.T) {
 		"the writer says it cannot write: %s", testkit.Later[string](logs.String))
 	server.Start(t)
 	restarted := time.Now()
+	testkit.Eventually(t, 30*time.Second, func() bool { f, _, _ := job.snapshot(); return f[len(f)-1].After(restarted.Add(2 * time.Second)) },
+		"fires after the restart")
+	stopCtx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	if err := b.Shutdown(stopCtx); err != nil { // the runs to check are now fixed
+		t.Fatal(err)
+	}
 
 	// Every run made before, during and after the outage is written, once.
-	testkit.Eventually(t, 90*time.Second, func() bool {
-		f, items, _ := job.snapshot()
-		return f[len(f)-1].After(restarted) && rows() == int64(items)
-	}, "all item runs written after the restart (%d rows); log:\n%s", testkit.Later[int64](rows), testkit.Later[string](logs.String))
+	testkit.Eventually(t, 90*time.Second, func() bool { _, items, _ := job.snapshot(); return rows() == int64(items) },
+		"all item runs written after the restart (%d rows of %d); log:\n%s", testkit.Later[int64](rows),
+		testkit.Later[int](func() int { _, items, _ := job.snapshot(); return items }), testkit.Later[string](logs.String))
 	fires, items, late := job.snapshot()
 	if len(late) > 0 {
 		t.Fatalf("fires were late while the database was down: %v", late)
