@@ -7,7 +7,7 @@ export PKGS TESTFLAGS
 # make zk-up keeps its servers here between runs (gitignored).
 ZK_DIR := $(CURDIR)/.zk
 
-.PHONY: test vet fmt zk-up zk-down bench
+.PHONY: test vet fmt zk-up zk-down db-up db-down bench
 
 test:
 	bash scripts/test.sh
@@ -37,6 +37,21 @@ zk-down:
 	@bash scripts/zookeeper.sh stop $(ZK_DIR)/standalone
 	@bash scripts/zookeeper.sh stop $(ZK_DIR)/ensemble
 	@rm -rf $(ZK_DIR)
+
+# Start a PostgreSQL and a MariaDB server for the tracing tests by hand; prints the exports:
+#   eval "$$(make -s db-up)"
+DB_DIR := $(CURDIR)/.db
+db-up:
+	@bash scripts/postgres.sh install
+	@bash scripts/mariadb.sh install
+	@bash scripts/postgres.sh start $(DB_DIR)/postgres
+	@bash scripts/mariadb.sh start $(DB_DIR)/mariadb
+	@echo "export TRACING_POSTGRES_URL=$$(cat $(DB_DIR)/postgres/url) TRACING_MARIADB_URL=$$(cat $(DB_DIR)/mariadb/url) TRACING_MARIADB_PASSWORD=$$(cat $(DB_DIR)/mariadb/password)"
+
+db-down:
+	@bash scripts/postgres.sh stop $(DB_DIR)/postgres
+	@bash scripts/mariadb.sh stop $(DB_DIR)/mariadb
+	@rm -rf $(DB_DIR)
 
 # The chaos harness (package chaos): faults for DURATION against a 3-node ensemble and 3
 # service processes, then the figures; fails on a broken promise. SEED replays a schedule

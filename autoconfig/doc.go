@@ -25,7 +25,8 @@
 // them as HTTPHandlers for the service's own server; see HTTPProperties, HTTPHandler and
 // HTTPServer.
 //
-// Event tracing (elasticjob.tracing) is accepted and validated, so that Spring Boot
-// configuration loads unchanged, but not built: configuring it logs a warning. The dump
-// service (elasticjob.dump: enabled, port, address) runs as in ElasticJob when a port is set.
+// Event tracing (elasticjob.tracing) is bound here and written by package tracing, whose
+// tracing.Module the application adds (configured without it, the application fails to build).
+// The dump service (elasticjob.dump: enabled, port, address) runs as in ElasticJob when a port
+// is set.
 package autoconfig

@@ -230,6 +230,17 @@ func checkTracing(t TracingProperties, settings map[string]setting, errs *proble
 	if s, ok := settings["type"]; ok && t.Type != "RDB" {
 		errs.add(s.source, s.path, "%q is not a tracing type: want RDB", t.Type)
 	}
+	if t.Type == "" {
+		for _, key := range []string{"dataSource.url", "dataSource.username", "dataSource.password", "dataSource.driverClassName", "includeJobNames", "excludeJobNames", "retentionDays"} {
+			if s, ok := settings[key]; ok {
+				errs.add(s.source, s.path, "is set but elasticjob.tracing.type is not: set type RDB to trace")
+				break
+			}
+		}
+	}
+	if s, ok := settings["retentionDays"]; ok && t.RetentionDays < 0 {
+		errs.add(s.source, s.path, "%d is not a number of days (0 keeps every row)", t.RetentionDays)
+	}
 	if len(t.IncludeJobNames) > 0 && len(t.ExcludeJobNames) > 0 {
 		s := settings["excludeJobNames"]
 		errs.add(s.source, s.path, "includeJobNames and excludeJobNames are both set; set one")

@@ -111,9 +111,14 @@ elasticjob:
         script.command.line: /opt/backup.sh
         script:
           extra: 1
-  tracing: {type: RDB, include-job-names: [nightly-backup]}
+  tracing:
+    type: RDB
+    include-job-names: [nightly-backup]
+    data-source: {url: "jdbc:postgresql://db:5432/trace", username: ej, driver-class-name: org.postgresql.Driver}
+    retention-days: 30
   dump: {enabled: true, port: 9888}
 `})
+	t.Setenv("ELASTICJOB_TRACING_DATA_SOURCE_PASSWORD", "s3cret")
 	t.Setenv("ELASTICJOB_JOBS_NIGHTLY_BACKUP_MISFIRE", "FALSE")
 	t.Setenv("ELASTICJOB_REG_CENTER_MAX_RETRIES", "7")
 	props, err := load(nil)
@@ -135,7 +140,9 @@ elasticjob:
 	if r := props.RegCenter; r.ServerLists != "127.0.0.1:2181" || r.SessionTimeoutMilliseconds != 5000 || r.MaxRetries != 7 {
 		t.Fatalf("regCenter %+v", r)
 	}
-	if !reflect.DeepEqual(props.Tracing, TracingProperties{Type: "RDB", IncludeJobNames: []string{"nightly-backup"}}) {
+	wantTracing := TracingProperties{Type: "RDB", IncludeJobNames: []string{"nightly-backup"}, RetentionDays: 30,
+		DataSource: TracingDataSourceProperties{URL: "jdbc:postgresql://db:5432/trace", Username: "ej", Password: "s3cret", DriverClassName: "org.postgresql.Driver"}}
+	if !reflect.DeepEqual(props.Tracing, wantTracing) {
 		t.Fatalf("tracing %+v", props.Tracing)
 	}
 	if props.Dump != (DumpProperties{Enabled: true, Port: 9888}) {
@@ -184,6 +191,8 @@ elasticjob:
     type: MONGO
     includeJobNames: [a]
     excludeJobNames: [b]
+    retentionDays: -1
+    dataSource: {uri: x}
   dump: {port: 70000}
 `})
 	t.Setenv("ELASTICJOB_JOBS_ORDERSYNC_MISFIRE", "sometimes")
@@ -200,6 +209,7 @@ application.yaml: elasticjob.jobs.orderSync.shardingTotalCount: "abc" is not an 
 application.yaml: unknown key elasticjob.jobs.orderSync.shardingTotalcount (did you mean shardingTotalCount?)
 application.yaml: elasticjob.regCenter.maxRetries: "many" is not an int
 application.yaml: unknown key elasticjob.regcenter (did you mean regCenter?)
+application.yaml: unknown key elasticjob.tracing.dataSource.uri (did you mean url?)
 environment: ELASTICJOB_JOBS_NOSUCH_CRON names no key of a declared job (declared jobs: both, ghost, mailer, orderSync, orphan, paged, typo, zoned)
 environment: ELASTICJOB_JOBS_ORDERSYNC_MISFIRE: "sometimes" is not a bool
 environment: unknown key ELASTICJOB_REGCENTER_SERVERLIST
@@ -215,6 +225,7 @@ application.yaml: elasticjob.jobs.typo.shardingTotalCount: 0 is out of range: wa
 application.yaml: elasticjob.jobs.typo.elasticJobType: "FTP" is not allowed: want one of SCRIPT, HTTP
 application.yaml: elasticjob.jobs.zoned.timeZone: unknown time zone "Mars/Olympus"
 application.yaml: elasticjob.tracing.type: "MONGO" is not a tracing type: want RDB
+application.yaml: elasticjob.tracing.retentionDays: -1 is not a number of days (0 keeps every row)
 application.yaml: elasticjob.tracing.excludeJobNames: includeJobNames and excludeJobNames are both set; set one
 application.yaml: elasticjob.dump.port: 70000 is not a TCP port`
 	if err == nil || err.Error() != want {

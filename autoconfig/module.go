@@ -35,7 +35,7 @@ import (
 // Every configuration problem fails fx.New, all of them in one error. Building the
 // application never connects to ZooKeeper: that happens in OnStart.
 var Module = fx.Module("elasticjob",
-	fx.Provide(provide, newHTTPHandlers, newHTTPServer),
+	fx.Provide(provide, provideRegistry, newHTTPHandlers, newHTTPServer),
 	fx.Invoke(func(*HTTPServer) {}), // listens before the jobs register: its hook comes first
 	fx.Invoke(schedule),
 	fx.Invoke(serveDump),
@@ -45,28 +45,16 @@ var Module = fx.Module("elasticjob",
 // (ejgen's generated modules provide them) and, optionally, a logger.
 type Params struct {
 	fx.In
-	Lifecycle fx.Lifecycle
 	Jobs      []starter.JobDefinition      `group:"elasticjob.jobs"`
 	Listeners []starter.ListenerDefinition `group:"elasticjob.listeners"`
 	Logger    *slog.Logger                 `optional:"true"`
-	// Observers receive the engine's events (tracing provides its observer here).
-	Observers []starter.Observer `group:"elasticjob.observers"`
-	// Registerer, when the application provides one, gets the metrics instead of Prometheus's
-	// default registry; /metrics serves Gatherer, else the Registerer when it is a
-	// *prometheus.Registry (else the default registry's metrics).
-	Registerer prometheus.Registerer `optional:"true"`
-	Gatherer   prometheus.Gatherer   `optional:"true"`
 }
 
-// Result is what Module provides.
+// Result is what Module provides from the configuration.
 type Result struct {
 	fx.Out
 	Properties *Properties
-	Registry   *Registry
 	OneOffJobs *OneOffJobs
-	// Handlers are /metrics, /healthz and /readyz, for the service's HTTP server or the
-	// service's own (see HTTPHandlers).
-	Handlers []HTTPHandler `group:"elasticjob.http.handlers,flatten"`
 }
 
 func provide(p Params) (Result, error) {
@@ -78,10 +66,46 @@ func provide(p Params) (Result, error) {
 	for _, w := range props.warnings {
 		log.Warn("elasticjob: " + w)
 	}
-	if props.Tracing.Type != "" {
-		log.Warn("elasticjob: event tracing is not available in elasticjob-go; elasticjob.tracing is ignored", "type", props.Tracing.Type)
+	return Result{Properties: props, OneOffJobs: newOneOffJobs(props)}, nil
+}
+
+// RegistryParams is what the registry takes: the configuration, the observers of the engine
+// (tracing.Module provides its observer in the group; observers may depend on *Properties,
+// which is why the registry has a provider of its own) and the metrics' registry.
+type RegistryParams struct {
+	fx.In
+	Lifecycle  fx.Lifecycle
+	Properties *Properties
+	Logger     *slog.Logger `optional:"true"`
+	// Observers receive the engine's events.
+	Observers []starter.Observer `group:"elasticjob.observers"`
+	// Registerer, when the application provides one, gets the metrics instead of Prometheus's
+	// default registry; /metrics serves Gatherer, else the Registerer when it is a
+	// *prometheus.Registry (else the default registry's metrics).
+	Registerer prometheus.Registerer `optional:"true"`
+	Gatherer   prometheus.Gatherer   `optional:"true"`
+}
+
+// RegistryResult is the registry and the HTTP handlers that report on it.
+type RegistryResult struct {
+	fx.Out
+	Registry *Registry
+	// Handlers are /metrics, /healthz and /readyz, for the service's HTTP server or the
+	// service's own (see HTTPHandlers).
+	Handlers []HTTPHandler `group:"elasticjob.http.handlers,flatten"`
+}
+
+// tracer is what package tracing's observer has: the sign that tracing.Module is in the
+// application (autoconfig does not import tracing, which builds on it).
+type tracer interface{ Traces(job string) bool }
+
+func provideRegistry(p RegistryParams) (RegistryResult, error) {
+	props := p.Properties
+	if props.Tracing.Type != "" && !slices.ContainsFunc(p.Observers, func(o starter.Observer) bool { _, ok := o.(tracer); return ok }) {
+		return RegistryResult{}, errors.New("elasticjob.tracing.type is RDB but the application does not include tracing.Module " +
+			"(github.com/elasticjob-go/elasticjob/tracing): fx.New(autoconfig.Module, tracing.Module, …)")
 	}
-	reg := &Registry{cfg: props.RegCenter.registryConfig(), log: log}
+	reg := &Registry{cfg: props.RegCenter.registryConfig(), log: logger(p.Logger)}
 	m := newServiceMetrics(p.Registerer, p.Gatherer, reg)
 	reg.observers = append(slices.Clone(p.Observers), m.observer)
 	p.Lifecycle.Append(fx.Hook{OnStart: m.start, OnStop: m.stop})
@@ -91,7 +115,7 @@ func provide(p Params) (Result, error) {
 	if mh, ok := m.handler(); ok {
 		handlers = append(handlers, mh)
 	}
-	return Result{Properties: props, Registry: reg, OneOffJobs: newOneOffJobs(props), Handlers: handlers}, nil
+	return RegistryResult{Registry: reg, Handlers: handlers}, nil
 }
 
 func logger(l *slog.Logger) *slog.Logger {

@@ -129,8 +129,7 @@ func TestListenerErrors(t *testing.T) {
 	inTempDir(t, nil)
 	audit := &recordingListener{}
 	_, err := provide(Params{
-		Lifecycle: fxtest.NewLifecycle(t),
-		Jobs:      []starter.JobDefinition{everySecond("audited", "1")},
+		Jobs: []starter.JobDefinition{everySecond("audited", "1")},
 		Listeners: []starter.ListenerDefinition{
 			{Job: "audited", Listener: audit, DistributeOnce: true},
 			{Job: "missing", Listener: audit, Order: 1},

@@ -87,12 +87,25 @@ type JobProperties struct {
 	StaticSharding                        bool
 }
 
-// TracingProperties is elasticjob.tracing. It is accepted and validated so that Spring Boot
-// configuration loads unchanged, but event tracing is not built: configuring it logs a warning.
+// TracingProperties is elasticjob.tracing: ElasticJob's event tracing to a database, written by
+// package tracing (add tracing.Module to the application).
 type TracingProperties struct {
-	Type            string // RDB, the only tracing type of ElasticJob
+	Type string // RDB, the only tracing type of ElasticJob
+	// DataSource is the database (Spring's data-source keys); without a URL, the application's
+	// own *sql.DB from the fx graph is used, as ElasticJob's Spring starter uses its DataSource.
+	DataSource      TracingDataSourceProperties
 	IncludeJobNames []string
 	ExcludeJobNames []string
+	// RetentionDays deletes rows older than that many days (0: keep every row, as ElasticJob).
+	RetentionDays int
+}
+
+// TracingDataSourceProperties is elasticjob.tracing.dataSource.
+type TracingDataSourceProperties struct {
+	URL             string // jdbc:postgresql://…, jdbc:mysql://…, jdbc:mariadb://…, jdbc:sqlite:PATH
+	Username        string
+	Password        string // never logged
+	DriverClassName string // optional; checked against the URL
 }
 
 // DumpProperties is elasticjob.dump: ElasticJob's dump service, which answers

@@ -137,7 +137,15 @@ func (s section) keys() []string {
 
 func spelledAs(camel, written string) bool { return written == camel || written == kebab(camel) }
 
-func lowerFirst(s string) string { return strings.ToLower(s[:1]) + s[1:] }
+// lowerFirst lower-cases a leading word, an initialism whole: ServerLists -> serverLists,
+// URL -> url.
+func lowerFirst(s string) string {
+	n := 1
+	for n < len(s) && unicode.IsUpper(rune(s[n])) && (n+1 == len(s) || unicode.IsUpper(rune(s[n+1]))) {
+		n++
+	}
+	return strings.ToLower(s[:n]) + s[n:]
+}
 
 // kebab is Spring's spelling of a camelCase key: serverLists -> server-lists.
 func kebab(camel string) string {

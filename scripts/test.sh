@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# test.sh: what `make test` runs. Installs ZooKeeper (once), starts a standalone server and a
-# three-node ensemble on loopback unless ZK_SERVERS is given, runs go vet, ejgen -check and the tests with the
-# race detector, stops the servers whatever happens, and ends with a summary.
+# test.sh: what `make test` runs. Installs ZooKeeper, PostgreSQL and MariaDB (once), starts a
+# standalone ZooKeeper and a three-node ensemble on loopback unless ZK_SERVERS is given, and a
+# PostgreSQL and a MariaDB server for the tracing tests unless TRACING_POSTGRES_URL is given,
+# runs go vet, ejgen -check and the tests with the race detector, stops the servers whatever
+# happens, and ends with a summary.
 #
 #   PKGS       packages to vet and test (default ./...)
 #   TESTFLAGS  extra `go test` flags, e.g. TESTFLAGS='-run TestFoo -v'
@@ -28,6 +30,8 @@ cleanup() {
 	local rc=$?
 	bash scripts/zookeeper.sh stop "$tmp/standalone" || rc=1
 	bash scripts/zookeeper.sh stop "$tmp/ensemble" || rc=1
+	bash scripts/postgres.sh stop "$tmp/postgres" || rc=1
+	bash scripts/mariadb.sh stop "$tmp/mariadb" || rc=1
 	rm -rf "$tmp"
 	exit "$rc"
 }
@@ -50,6 +54,24 @@ if [[ -z ${ZK_SERVERS:-} ]]; then
 	export ZK_SERVERS ZK_ENSEMBLE ZK_ENSEMBLE_DIR=$tmp/ensemble ZKTEST_MANAGED=1
 else
 	echo "test.sh: using ZK_SERVERS=$ZK_SERVERS; ensemble tests need ZK_ENSEMBLE_DIR (see make zk-up) or skip"
+fi
+
+# The tracing tests' databases (tracing's contract suite runs on PostgreSQL, MariaDB and SQLite).
+if [[ -z ${TRACING_POSTGRES_URL:-} ]]; then
+	t=$(now)
+	bash scripts/postgres.sh install
+	bash scripts/mariadb.sh install
+	timings+=("db install $(since "$t")s")
+	t=$(now)
+	bash scripts/postgres.sh start "$tmp/postgres"
+	bash scripts/mariadb.sh start "$tmp/mariadb"
+	timings+=("databases $(since "$t")s")
+	TRACING_POSTGRES_URL=$(<"$tmp/postgres/url")
+	TRACING_MARIADB_URL=$(<"$tmp/mariadb/url")
+	TRACING_MARIADB_PASSWORD=$(<"$tmp/mariadb/password")
+	export TRACING_POSTGRES_URL TRACING_MARIADB_URL TRACING_MARIADB_PASSWORD
+else
+	echo "test.sh: using TRACING_POSTGRES_URL=$TRACING_POSTGRES_URL and TRACING_MARIADB_URL=${TRACING_MARIADB_URL:-}"
 fi
 
 t=$(now)

@@ -27,17 +27,10 @@ readonly START_ATTEMPTS=3 # a port taken between choice and bind: try new ports
 # harness that pauses the whole ensemble, or starves it of CPU, for longer needs more.
 readonly SYNC_LIMIT=${ZK_SYNC_LIMIT:-5}
 
-die() {
-	echo "zookeeper.sh: $*" >&2
-	exit 1
-}
+source "$ROOT/scripts/common.sh" # die, apt_install
 
 now() { echo "${EPOCHREALTIME/,/.}"; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
-
-if ! command -v go >/dev/null && [[ -x /usr/local/go/bin/go ]]; then
-	PATH=/usr/local/go/bin:$PATH
-fi
 
 # --- install ---------------------------------------------------------------------------------
 
@@ -49,25 +42,9 @@ cmd_install() {
 	command -v java >/dev/null || missing=1
 	((missing)) || return 0
 
-	local sudo=()
-	if ((EUID != 0)); then
-		command -v sudo >/dev/null || die "ZooKeeper is not installed ($ZK_JAR) and installing it needs root: run as root, install sudo, or set ZK_SERVERS=host:port"
-		sudo=(sudo -n)
-	fi
 	local pkgs=(libzookeeper-java libslf4j-java libquartz2-java)
 	command -v java >/dev/null || pkgs+=(default-jre-headless)
-	local log lock=${TMPDIR:-/tmp}/elasticjob-go-apt.lock
-	log=$(mktemp "${TMPDIR:-/tmp}/elasticjob-go-apt.XXXXXX")
-	# flock: our own concurrent installs wait for each other; Lock::Timeout: so do other apt users.
-	if ! flock -w 300 "$lock" "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive bash -c '
-		apt-get -o DPkg::Lock::Timeout=120 update -q &&
-		apt-get -o DPkg::Lock::Timeout=120 install -y -q --no-install-recommends "$@"' \
-		apt "${pkgs[@]}" >"$log" 2>&1; then
-		tail -n 30 "$log" >&2
-		rm -f "$log"
-		die "apt-get install ${pkgs[*]} failed (output above)"
-	fi
-	rm -f "$log"
+	apt_install "${pkgs[@]}"
 	for f in "$ZK_JAR" "$SLF4J_JAR" "$QUARTZ_JAR"; do
 		[[ -f $f ]] || die "apt-get installed ${pkgs[*]} but $f is still missing"
 	done

@@ -95,6 +95,14 @@ func NewRegistryCenter(ctx context.Context, cfg RegistryCenterConfig, opts ...Re
 	return &RegistryCenter{center: center, rt: rt}, nil
 }
 
+// LockOutsideNamespace takes a lock that belongs to no job at an absolute ZooKeeper path outside
+// the namespace (ElasticJob's tools take every child of the namespace root for a job), with
+// Curator's LeaderLatch protocol. It returns when held or when ctx ends; the lock is lost with
+// the session; unlock releases it.
+func (r *RegistryCenter) LockOutsideNamespace(ctx context.Context, zkPath string) (unlock func(), err error) {
+	return r.center.LockOutsideNamespace(ctx, zkPath)
+}
+
 // InstanceID is this process's instance id.
 func (r *RegistryCenter) InstanceID() string { return r.rt.InstanceID() }
 

@@ -60,7 +60,7 @@ func orchestrate(args []string) error {
 	reps := fs.Int("reps", 3, "repeated runs (windows) behind each median")
 	window := fs.Duration("window", 5*time.Second, "measuring window of the 1-second-cron rows")
 	scale := fs.String("scale", "1000,10000", "job counts of row 5 (the last one is also row 6's)")
-	only := fs.String("rows", "1,2,3,4,5,6,7", "rows to run")
+	only := fs.String("rows", "1,2,3,4,5,6,7,8", "rows to run (e.g. -rows 8: tracing alone)")
 	outFile := fs.String("out", "BENCHMARKS.md", "file to write the table into ('' = print only)")
 	heap := fs.String("zk-heap", "1g", "ZooKeeper server -Xmx")
 	work := fs.String("work", "", "directory for the server and the logs (default: a temporary one)")
@@ -112,7 +112,7 @@ func orchestrate(args []string) error {
 		run func() error
 	}{
 		{"1", b.requestsPerFire}, {"2", b.fireLatency}, {"3", b.failoverLatency},
-		{"4", b.resharding}, {"7", b.javaSetup}, {"5", b.scale}, // the 10,000 jobs last
+		{"4", b.resharding}, {"7", b.javaSetup}, {"8", b.tracing}, {"5", b.scale}, // the 10,000 jobs last
 	}
 	for _, s := range steps {
 		if !b.only[s.id] && !(s.id == "5" && b.only["6"]) {

@@ -60,9 +60,10 @@ func (o *out) printf(format string, args ...any) {
 
 // counters is what the stats and lat commands report.
 type counters struct {
-	execs atomic.Int64
-	mu    sync.Mutex
-	lat   []time.Duration
+	tracing *atomic.Bool // set with -tracing: the "tracing on|off" command turns it
+	execs   atomic.Int64
+	mu      sync.Mutex
+	lat     []time.Duration
 }
 
 func (c *counters) stats() string {
@@ -100,6 +101,13 @@ func serve(o *out, c *counters, schedule func()) {
 				schedule()
 			}
 			o.printf("scheduled")
+		case "tracing on", "tracing off":
+			if c.tracing == nil {
+				o.printf("error no -tracing")
+				continue
+			}
+			c.tracing.Store(cmd == "tracing on")
+			o.printf("%s", cmd)
 		case "quit":
 			return
 		default:
@@ -155,6 +163,7 @@ func runInstance(args []string) error {
 	profile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	parallel := fs.Int("parallel", 32, "register the jobs from this many goroutines (32, as autoconfig does)")
 	blockProfile := fs.String("blockprofile", "", "write a blocking profile (channel and lock waits) to this file at exit")
+	tracingURL := fs.String("tracing", "", "trace the runs into this database (a JDBC URL)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -173,9 +182,19 @@ func runInstance(args []string) error {
 	c := &counters{}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	ctx := context.Background()
+	opts := []starter.RegistryOption{starter.WithIP(*ip), starter.WithLogger(logger)}
+	if *tracingURL != "" {
+		obs, closeTracing, err := openTracing(ctx, *tracingURL, logger)
+		if err != nil {
+			return err
+		}
+		defer closeTracing()
+		c.tracing = &atomic.Bool{}
+		opts = append(opts, starter.WithObserver(switched{obs, c.tracing}))
+	}
 	rc, err := starter.NewRegistryCenter(ctx, starter.RegistryCenterConfig{
 		ServerLists: *zk, Namespace: *ns, SessionTimeout: *session,
-	}, starter.WithIP(*ip), starter.WithLogger(logger))
+	}, opts...)
 	if err != nil {
 		return err
 	}

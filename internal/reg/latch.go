@@ -25,12 +25,21 @@ const latchRetry = 100 * time.Millisecond
 // ErrSessionLost; once held, the lock is lost with the session (StateLost) and unlock stays safe.
 // unlock deletes our node, retrying in the background while the connection is down.
 func (c *Center) Lock(ctx context.Context, latchPath string) (unlock func(), err error) {
+	return c.lock(ctx, c.abs(latchPath), latchPath)
+}
+
+// LockOutsideNamespace is Lock at an absolute ZooKeeper path, for a lock that belongs to no job
+// (every child of the namespace root is taken for a job by ElasticJob's tools).
+func (c *Center) LockOutsideNamespace(ctx context.Context, zkPath string) (unlock func(), err error) {
+	return c.lock(ctx, zkPath, zkPath)
+}
+
+func (c *Center) lock(ctx context.Context, parent, latchPath string) (unlock func(), err error) {
 	if err := ctx.Err(); err != nil {
 		return nil, pathError(latchPath, err)
 	}
 	lost := c.lostChan()
 	session := c.conn.SessionID()
-	parent := c.abs(latchPath)
 	ours, err := c.createLatchNode(ctx, parent, "_c_"+uuid.NewString()+"-latch-", lost)
 	if err != nil {
 		return nil, pathError(latchPath, err)

@@ -1,0 +1,177 @@
+package tracing
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"sync"
+
+	"github.com/elasticjob-go/elasticjob/starter"
+)
+
+// Options adjust an Observer.
+type Options struct {
+	// IncludeJobNames and ExcludeJobNames select the traced jobs by exact name, as ElasticJob's
+	// includeJobNames and excludeJobNames (mutually exclusive; both empty: every job).
+	IncludeJobNames []string
+	ExcludeJobNames []string
+	// QueueSize bounds the events waiting for the writer (0: DefaultQueueSize); when it is full,
+	// new events are dropped and counted (Dropped), never waited for.
+	QueueSize int
+	// Logger receives the writer's problems (nil: slog.Default()).
+	Logger *slog.Logger
+}
+
+// DefaultQueueSize is the queue's bound when Options.QueueSize is 0: a few seconds of a busy
+// service's events, a few megabytes when full.
+const DefaultQueueSize = 16384
+
+// Observer turns the engine's events into ElasticJob's rows and hands them to its writer. It
+// never blocks the engine: Observe puts the rows on a bounded queue and returns.
+type Observer struct {
+	w        *writer
+	ids      *ids
+	include  map[string]bool
+	exclude  map[string]bool
+	hostname string
+
+	mu      sync.Mutex
+	running map[itemRun]record // started items, for their completion
+	runTask map[string]string  // job -> task id of its latest run, for a misfire's rows
+}
+
+// itemRun identifies an item run in progress.
+type itemRun struct {
+	taskID string
+	item   int
+}
+
+// NewObserver starts the writer of store's rows; Close stops it.
+func NewObserver(store *Store, opts Options) (*Observer, error) {
+	o, err := newObserver(opts)
+	if err != nil {
+		return nil, err
+	}
+	o.w.start(store)
+	return o, nil
+}
+
+// newObserver queues events until its writer is started with a store.
+func newObserver(opts Options) (*Observer, error) {
+	if len(opts.IncludeJobNames) > 0 && len(opts.ExcludeJobNames) > 0 {
+		return nil, fmt.Errorf("tracing: includeJobNames and excludeJobNames are mutually exclusive")
+	}
+	host, err := os.Hostname()
+	if err != nil || host == "" {
+		host = "unknown" // ElasticJob's value when the host name cannot be read
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	ids := newIDs()
+	set := func(names []string) map[string]bool {
+		if len(names) == 0 {
+			return nil
+		}
+		m := map[string]bool{}
+		for _, n := range names {
+			m[n] = true
+		}
+		return m
+	}
+	return &Observer{
+		w:        newWriter(cmp.Or(opts.QueueSize, DefaultQueueSize), log, ids, host),
+		ids:      ids,
+		include:  set(opts.IncludeJobNames),
+		exclude:  set(opts.ExcludeJobNames),
+		hostname: host,
+		running:  map[itemRun]record{},
+		runTask:  map[string]string{},
+	}, nil
+}
+
+// Traces reports whether the job's runs are written.
+func (o *Observer) Traces(job string) bool {
+	return (o.include == nil || o.include[job]) && !o.exclude[job]
+}
+
+// Dropped is the number of rows dropped because the queue was full (the database down or
+// slower than the jobs) or because the database refused them.
+func (o *Observer) Dropped() uint64 { return o.w.dropped.Load() }
+
+// Written is the number of rows written.
+func (o *Observer) Written() uint64 { return o.w.written.Load() }
+
+// Close stops accepting events and writes what is queued, within ctx; what is left when ctx
+// ends is dropped and counted.
+func (o *Observer) Close(ctx context.Context) error { return o.w.close(ctx) }
+
+// Observe records a run's events as ElasticJob-Lite does (LiteJobFacade and ElasticJobExecutor).
+// It formats nothing: the writer does, off the fire path.
+func (o *Observer) Observe(e starter.Event) {
+	switch e.Kind {
+	case starter.EventRunStaged, starter.EventRunEmpty, starter.EventMisfired, starter.EventRunStarted,
+		starter.EventItemStarted, starter.EventItemFinished, starter.EventRunFinished:
+	default:
+		return
+	}
+	if !o.Traces(e.Job) {
+		return
+	}
+	switch e.Kind {
+	case starter.EventRunStaged:
+		o.mu.Lock()
+		o.runTask[e.Job] = e.TaskID
+		o.mu.Unlock()
+		o.status(e, e.TaskID, stateStaging, beginMessage)
+	case starter.EventRunEmpty:
+		e.Items = nil
+		o.status(e, e.TaskID, stateFinished, emptyMessage)
+	case starter.EventMisfired:
+		// ElasticJob stages the fire, then finds the previous run going: both rows, with the
+		// task id of the run in progress.
+		o.mu.Lock()
+		taskID := o.runTask[e.Job]
+		o.mu.Unlock()
+		o.status(e, taskID, stateStaging, beginMessage)
+		o.status(e, taskID, stateFinished, misfireMessage)
+	case starter.EventRunStarted:
+		o.status(e, e.TaskID, stateRunning, noMessage)
+	case starter.EventRunFinished:
+		if len(e.ItemErrors) == 0 {
+			o.status(e, e.TaskID, stateFinished, noMessage)
+		} else {
+			r := o.statusRecord(e, e.TaskID, stateError, errorsMessage)
+			r.itemErrs = e.ItemErrors
+			o.w.post(r)
+		}
+	case starter.EventItemStarted:
+		r := record{seq: o.ids.next.Add(1), job: e.Job, taskID: e.TaskID, time: e.Time, source: e.Source.String(), item: e.Item}
+		o.mu.Lock()
+		o.running[itemRun{e.TaskID, e.Item}] = r
+		o.mu.Unlock()
+		o.w.post(r)
+	case starter.EventItemFinished:
+		key := itemRun{e.TaskID, e.Item}
+		o.mu.Lock()
+		r, ok := o.running[key]
+		delete(o.running, key)
+		o.mu.Unlock()
+		if !ok { // started before this observer: the completion is the whole row
+			r = record{seq: o.ids.next.Add(1), job: e.Job, taskID: e.TaskID, time: e.Time.Add(-e.Duration), source: e.Source.String(), item: e.Item}
+		}
+		r.complete, r.end, r.err = true, e.Time, e.Err
+		o.w.post(r)
+	}
+}
+
+func (o *Observer) statusRecord(e starter.Event, taskID, state string, msg message) record {
+	return record{status: true, seq: o.ids.next.Add(1), job: e.Job, taskID: taskID, time: e.Time, items: e.Items, state: state, message: msg}
+}
+
+func (o *Observer) status(e starter.Event, taskID, state string, msg message) {
+	o.w.post(o.statusRecord(e, taskID, state, msg))
+}
