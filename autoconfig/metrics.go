@@ -19,7 +19,7 @@ type serviceMetrics struct {
 	gatherer   prometheus.Gatherer
 }
 
-func newServiceMetrics(r prometheus.Registerer, g prometheus.Gatherer, registry *Registry) *serviceMetrics {
+func newServiceMetrics(r prometheus.Registerer, g prometheus.Gatherer, registry *Registry, tr tracer) *serviceMetrics {
 	if r == nil {
 		r = prometheus.DefaultRegisterer
 		if g == nil {
@@ -31,7 +31,12 @@ func newServiceMetrics(r prometheus.Registerer, g prometheus.Gatherer, registry 
 			g = rg // a *prometheus.Registry given as the Registerer serves its own metrics
 		}
 	}
+	var dropped func() uint64
+	if tr != nil {
+		dropped = tr.Dropped
+	}
 	obs := metrics.New(metrics.Process{
+		TracingDropped: dropped,
 		Connected: func() bool {
 			rc := registry.Center()
 			return rc != nil && rc.Connected()

@@ -96,17 +96,32 @@ type RegistryResult struct {
 }
 
 // tracer is what package tracing's observer has: the sign that tracing.Module is in the
-// application (autoconfig does not import tracing, which builds on it).
-type tracer interface{ Traces(job string) bool }
+// application (autoconfig does not import tracing, which builds on it), and its count of the
+// events it dropped, for the metrics.
+type tracer interface {
+	Traces(job string) bool
+	Dropped() uint64
+}
+
+// tracingOf is the application's tracing observer, nil without one.
+func tracingOf(obs []starter.Observer) tracer {
+	for _, o := range obs {
+		if t, ok := o.(tracer); ok {
+			return t
+		}
+	}
+	return nil
+}
 
 func provideRegistry(p RegistryParams) (RegistryResult, error) {
 	props := p.Properties
-	if props.Tracing.Type != "" && !slices.ContainsFunc(p.Observers, func(o starter.Observer) bool { _, ok := o.(tracer); return ok }) {
+	tr := tracingOf(p.Observers)
+	if props.Tracing.Type != "" && tr == nil {
 		return RegistryResult{}, errors.New("elasticjob.tracing.type is RDB but the application does not include tracing.Module " +
 			"(github.com/elasticjob-go/elasticjob/tracing): fx.New(autoconfig.Module, tracing.Module, …)")
 	}
 	reg := &Registry{cfg: props.RegCenter.registryConfig(), log: logger(p.Logger)}
-	m := newServiceMetrics(p.Registerer, p.Gatherer, reg)
+	m := newServiceMetrics(p.Registerer, p.Gatherer, reg, tr)
 	reg.observers = append(slices.Clone(p.Observers), m.observer)
 	p.Lifecycle.Append(fx.Hook{OnStart: m.start, OnStop: m.stop})
 	p.Lifecycle.Append(fx.Hook{OnStart: reg.start, OnStop: reg.stop})

@@ -10,6 +10,9 @@ import (
 type Process struct {
 	Connected func() bool  // elasticjob_registry_connected
 	Requests  func() int64 // elasticjob_zookeeper_requests_total
+	// TracingDropped counts the tracing events dropped on a full queue
+	// (elasticjob_tracing_events_dropped_total); nil when tracing is off: no such metric.
+	TracingDropped func() uint64
 }
 
 // Observer is a starter.Observer that keeps the metrics, and a prometheus.Collector of them:
@@ -64,6 +67,10 @@ func New(p Process) *Observer {
 	if p.Requests != nil {
 		o.collectors = append(o.collectors, prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "elasticjob_zookeeper_requests_total",
 			Help: "Requests this process sent to ZooKeeper (or the embedded registry); a transaction is one."}, func() float64 { return float64(p.Requests()) }))
+	}
+	if p.TracingDropped != nil {
+		o.collectors = append(o.collectors, prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "elasticjob_tracing_events_dropped_total",
+			Help: "Tracing events dropped because the queue to the database was full."}, func() float64 { return float64(p.TracingDropped()) }))
 	}
 	return o
 }

@@ -157,3 +157,17 @@ func TestProcessMetricsLeftOutWithoutReadings(t *testing.T) {
 		}
 	}
 }
+
+// Tracing's dropped events are a counter when tracing reports them.
+func TestTracingDroppedEvents(t *testing.T) {
+	var dropped uint64 = 7
+	o := New(Process{TracingDropped: func() uint64 { return dropped }})
+	want := "# HELP elasticjob_tracing_events_dropped_total Tracing events dropped because the queue to the database was full.\n" +
+		"# TYPE elasticjob_tracing_events_dropped_total counter\nelasticjob_tracing_events_dropped_total 7\n"
+	if err := testutil.CollectAndCompare(o, strings.NewReader(want), "elasticjob_tracing_events_dropped_total"); err != nil {
+		t.Fatal(err)
+	}
+	if n := testutil.CollectAndCount(New(Process{}), "elasticjob_tracing_events_dropped_total"); n != 0 {
+		t.Fatal("reported without tracing")
+	}
+}

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 	"go.uber.org/fx"
 
 	"github.com/elasticjob-go/elasticjob/autoconfig"
@@ -139,7 +141,8 @@ func TestModuleTracesAService(t *testing.T) {
 	})
 }
 
-// Without a URL, the application's own *sql.DB is used (here SQLite's).
+// Without a URL, the application's own *sql.DB is used (here SQLite's); the metrics of the
+// application's Prometheus registry count the events tracing dropped.
 func TestModuleUsesTheApplicationsDatabase(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "app.db")
 	db, err := sql.Open("sqlite", "file:"+path+"?_time_format=sqlite")
@@ -148,9 +151,14 @@ func TestModuleUsesTheApplicationsDatabase(t *testing.T) {
 	}
 	defer db.Close()
 	job := &countingJob{}
-	app, _, _ := service(t, job, "    type: RDB\n", Module, fx.Supply(db))
+	metrics := prometheus.NewRegistry()
+	app, _, _ := service(t, job, "    type: RDB\n", Module, fx.Supply(db), fx.Supply(fx.Annotate(metrics, fx.As(new(prometheus.Registerer)))))
 	mustStart(t, app)
 	testkit.Eventually(t, 30*time.Second, func() bool { return job.count() >= 2 }, "a run")
+	dropped, err := testutil.GatherAndCount(metrics, "elasticjob_tracing_events_dropped_total")
+	if err != nil || dropped != 1 {
+		t.Fatalf("elasticjob_tracing_events_dropped_total: %d series, %v", dropped, err)
+	}
 	mustStop(t, app)
 	s, err := OpenDB(context.Background(), db)
 	if err != nil {
