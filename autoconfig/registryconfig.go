@@ -14,6 +14,22 @@ import (
 // types); what only the service's code can tell (the jobs it declares) is not, and
 // ELASTICJOB_JOBS_* variables, which may name jobs declared in code alone, are not read.
 func LoadRegistryConfig() (starter.RegistryCenterConfig, error) {
+	c, err := LoadToolConfig()
+	return c.Registry, err
+}
+
+// ToolConfig is what the operations tools read from a service's configuration: the registry
+// (elasticjob.regCenter), the HTTP side with the console's accounts (elasticjob.http) and
+// elasticjob.dump.
+type ToolConfig struct {
+	Registry starter.RegistryCenterConfig
+	HTTP     HTTPProperties
+	Dump     DumpProperties
+}
+
+// LoadToolConfig reads and checks what LoadRegistryConfig does, and elasticjob.http and
+// elasticjob.dump: `ejctl console` serves with the service's accounts.
+func LoadToolConfig() (ToolConfig, error) {
 	var errs problems
 	var layers []*layer
 	for _, f := range configFiles() {
@@ -27,13 +43,16 @@ func LoadRegistryConfig() (starter.RegistryCenterConfig, error) {
 	rc := defaultRegCenter()
 	bind(&rc, regCenterSection, m.sections["regCenter"])
 	var tracing TracingProperties
-	var dump DumpProperties
+	var c ToolConfig
 	bind(&tracing, tracingSection, m.sections["tracing"])
-	bind(&dump, dumpSection, m.sections["dump"])
+	bind(&c.Dump, dumpSection, m.sections["dump"])
+	bind(&c.HTTP, httpSection, m.sections["http"])
 	checkTracing(tracing, m.sections["tracing"], &errs)
-	checkDump(dump, m.sections["dump"], &errs)
+	checkDump(c.Dump, m.sections["dump"], &errs)
+	checkHTTP(c.HTTP, m.sections["http"], &errs)
 	if err := errs.err(); err != nil {
-		return starter.RegistryCenterConfig{}, err
+		return ToolConfig{}, err
 	}
-	return rc.registryConfig(), nil
+	c.Registry = rc.registryConfig()
+	return c, nil
 }
