@@ -2,12 +2,13 @@
 # test.sh: what `make test` runs. Installs ZooKeeper, PostgreSQL and MariaDB (once), starts a
 # standalone ZooKeeper and a three-node ensemble on loopback unless ZK_SERVERS is given, and a
 # PostgreSQL and a MariaDB server for the tracing tests unless TRACING_POSTGRES_URL is given,
-# runs go vet, ejgen -check and the tests with the race detector, stops the servers whatever
+# installs Chromium for the console's browser tests unless CHROMIUM is given, runs go vet, ejgen -check and the tests with the race detector, stops the servers whatever
 # happens, and ends with a summary.
 #
 #   PKGS       packages to vet and test (default ./...)
 #   TESTFLAGS  extra `go test` flags, e.g. TESTFLAGS='-run TestFoo -v'
 #   ZK_SERVERS use this ZooKeeper instead of starting one (the ensemble tests are then skipped)
+#   CHROMIUM   the Chromium binary of the console's browser tests (default: installs Debian's)
 #   CHAOS=0    skip the 60 s chaos run that follows the tests of ./...
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -54,6 +55,14 @@ if [[ -z ${ZK_SERVERS:-} ]]; then
 	export ZK_SERVERS ZK_ENSEMBLE ZK_ENSEMBLE_DIR=$tmp/ensemble ZKTEST_MANAGED=1
 else
 	echo "test.sh: using ZK_SERVERS=$ZK_SERVERS; ensemble tests need ZK_ENSEMBLE_DIR (see make zk-up) or skip"
+fi
+
+# The console's end-to-end tests drive a headless Chromium; CHROMIUM given: that one.
+if [[ -z ${CHROMIUM:-} ]]; then
+	t=$(now)
+	CHROMIUM=$(bash scripts/chromium.sh install)
+	export CHROMIUM
+	timings+=("chromium $(since "$t")s")
 fi
 
 # The tracing tests' databases (tracing's contract suite runs on PostgreSQL, MariaDB and SQLite).
