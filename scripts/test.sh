@@ -2,8 +2,9 @@
 # test.sh: what `make test` runs. Installs ZooKeeper, PostgreSQL and MariaDB (once), starts a
 # standalone ZooKeeper and a three-node ensemble on loopback unless ZK_SERVERS is given, and a
 # PostgreSQL and a MariaDB server for the tracing tests unless TRACING_POSTGRES_URL is given,
-# installs Chromium for the console's browser tests unless CHROMIUM is given, runs go vet, ejgen -check and the tests with the race detector, stops the servers whatever
-# happens, and ends with a summary.
+# installs Chromium for the console's browser tests unless CHROMIUM is given, runs go vet,
+# ejgen -check and the tests with the race detector, stops the servers whatever happens, and ends
+# with a summary.
 #
 #   PKGS       packages to vet and test (default ./...)
 #   TESTFLAGS  extra `go test` flags, e.g. TESTFLAGS='-run TestFoo -v'
