@@ -308,7 +308,7 @@ func checkHTTP(h HTTPProperties, settings map[string]setting, errs *problems) {
 		}
 		return
 	}
-	if h.Address != "" && checkAddress(h.Address) == nil && !loopback(h.Address) && (a.Username == "" || a.Password == "") {
+	if h.Address != "" && checkAddress(h.Address) == nil && !Loopback(h.Address) && (a.Username == "" || a.Password == "") {
 		s := settings["address"]
 		errs.add(s.source, s.path, "the console on %q is reachable from other hosts: set elasticjob.http.auth.username and elasticjob.http.auth.password, or listen on a loopback address", h.Address)
 	}
@@ -326,9 +326,10 @@ func checkAddress(addr string) error {
 	return nil
 }
 
-// loopback says whether addr listens on the loopback interface only: localhost or a loopback
-// IP (an empty host is every interface; another name may resolve anywhere).
-func loopback(addr string) bool {
+// Loopback says whether addr (host:port) listens on the loopback interface only: localhost or
+// a loopback IP (an empty host is every interface; another name may resolve anywhere). A console
+// anywhere else needs an account: the service's check, and ejctl console's.
+func Loopback(addr string) bool {
 	host, _, _ := net.SplitHostPort(addr)
 	if host == "localhost" {
 		return true
