@@ -39,7 +39,7 @@ func TestEveryDirectiveJobKeyBinds(t *testing.T) {
 		}
 		checked++
 	}
-	if checked != 20 {
-		t.Fatalf("checked %d directive keys, want the 20 besides name", checked)
+	if checked != 21 {
+		t.Fatalf("checked %d directive keys, want the 21 besides name", checked)
 	}
 }

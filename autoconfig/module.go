@@ -203,6 +203,9 @@ func plan(props *Properties, defs []starter.JobDefinition, ls []starter.Listener
 			r.job = def.Job
 			r.opts = append(r.opts, starter.WithJobClassName(def.Class))
 		}
+		if jp.JobClassName != "" {
+			r.opts = append(r.opts, starter.WithJobClassName(jp.JobClassName))
+		}
 		listeners := byJob[name]
 		slices.SortStableFunc(listeners, func(a, b starter.ListenerDefinition) int { return cmp.Compare(a.Order, b.Order) })
 		for _, l := range listeners {

@@ -85,6 +85,10 @@ type JobProperties struct {
 	Overwrite                             bool
 	Label                                 string
 	StaticSharding                        bool
+	// JobClassName is the class recorded in and checked against /{job} (ElasticJob's job class
+	// name); empty: the implementation's, "import/path.Type" (or SCRIPT/HTTP). Set to the Java
+	// class name, Go and ElasticJob instances share the job.
+	JobClassName string
 }
 
 // TracingProperties is elasticjob.tracing: ElasticJob's event tracing to a database, written by

@@ -66,6 +66,7 @@ type Job struct {
 	Overwrite                     *bool             `directive:"overwrite"`
 	Label                         *string           `directive:"label"`
 	StaticSharding                *bool             `directive:"staticSharding"`
+	JobClassName                  *string           `directive:"jobClassName"`
 	Props                         map[string]string `directive:"props"`
 }
 

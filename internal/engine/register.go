@@ -126,7 +126,7 @@ func (j *Job) setUpConfig() (jobapi.JobConfiguration, error) {
 	switch {
 	case err == nil:
 		if strings.TrimSpace(cls) != "" && cls != j.spec.ClassName {
-			return local, fmt.Errorf("engine: job conflict with register center: %s holds class %q, this job is %q", c.Abs(root), cls, j.spec.ClassName)
+			return local, fmt.Errorf("engine: job conflict with register center: %s holds class %q, this job is %q; to share the job with the instances that recorded it (ElasticJob ones: their Java class), set the job's jobClassName (directive or YAML key; starter.WithJobClassName) to %q", c.Abs(root), cls, j.spec.ClassName, cls)
 		}
 	case !errors.Is(err, reg.ErrNoNode):
 		return local, fmt.Errorf("engine: job %q: %w", j.name, err)

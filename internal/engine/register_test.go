@@ -37,7 +37,7 @@ func TestRegistrationConflictOverwriteAndNodes(t *testing.T) {
 	other := cfg
 	other.Overwrite = true
 	_, err := b.rt.Register(Spec{Config: other, ClassName: "com.example.Other", Runner: (&recorder{}).runner(b.id)})
-	if err == nil || err.Error() != `engine: job conflict with register center: /`+cl.ns+`/regJob holds class "com.example.TestJob", this job is "com.example.Other"` {
+	if err == nil || err.Error() != `engine: job conflict with register center: /`+cl.ns+`/regJob holds class "com.example.TestJob", this job is "com.example.Other"; to share the job with the instances that recorded it (ElasticJob ones: their Java class), set the job's jobClassName (directive or YAML key; starter.WithJobClassName) to "com.example.TestJob"` {
 		t.Fatalf("conflict error %v", err)
 	}
 	if _, ok := b.rt.Job("regJob"); ok {

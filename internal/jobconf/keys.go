@@ -135,6 +135,8 @@ var Keys = []*Key{
 	{Name: "staticSharding", Type: Bool, Default: "false", In: everywhere,
 		Doc: "never reshard once sharding exists",
 		get: func(c *jobapi.JobConfiguration) string { return strconv.FormatBool(c.StaticSharding) }},
+	{Name: "jobClassName", Type: String, In: Directive | File,
+		Doc: "class recorded in and checked against ZooKeeper's /{job} node (empty: the Go import/path.Type); the Java class name lets Go and ElasticJob instances share the job"},
 	{Name: "props", Type: Props, AllowEmpty: true, In: everywhere,
 		Doc: "one entry of props, e.g. props.streaming.process=true for a streaming dataflow job",
 		get: func(c *jobapi.JobConfiguration) string { return propsText(c.Props) }},
