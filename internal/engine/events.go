@@ -30,6 +30,10 @@ func (j *Job) onEvent(ev reg.Event) {
 		j.onInstance(ev, parts[1])
 	case len(parts) == 2 && parts[0] == "servers":
 		j.onServer(ev, parts[1])
+	case len(parts) == 2 && parts[0] == "recorders" && ev.Type == reg.EventCreated:
+		j.mu.Lock()
+		j.recorders[parts[1]] = true // kept after its deletion: a crash is handled after it
+		j.mu.Unlock()
 	case rest == "leader/election/instance" && ev.Type == reg.EventDeleted:
 		j.setLeading(false)
 		j.rt.async(func() {
@@ -59,9 +63,15 @@ func (j *Job) onEvent(ev reg.Event) {
 		}
 		j.mu.Lock()
 		j.ownersChanged++
+		if ev.Type != reg.EventCreated && ev.OldData != "" {
+			j.prevOwner[item] = ev.OldData
+		}
 		j.mu.Unlock()
 		if ev.Type != reg.EventDeleted && ev.Data != j.rt.id {
 			j.fenceIfNormal(item, "item "+parts[1]+" now belongs to "+ev.Data)
+		}
+		if ev.Type != reg.EventDeleted && ev.Data == j.rt.id && ev.OldData != j.rt.id {
+			j.rt.async(func() { j.takeOverGiven(item) })
 		}
 	}
 }
@@ -89,7 +99,8 @@ func (j *Job) onConfig(path, data string) {
 			return
 		}
 		j.mu.Lock()
-		j.cfg, j.sched = &cfg, sched
+		// Fires of the old cron are not made up under the new one, nor the new one's before now.
+		j.cfg, j.sched, j.schedFrom = &cfg, sched, time.Now()
 		j.mu.Unlock()
 		j.reschedule()
 		j.log.Info("rescheduled", "cron", cfg.Cron, "timeZone", cfg.TimeZone)

@@ -142,21 +142,27 @@ func (j *Job) runOnce(fireTime time.Time, catchUp bool, parameter *string) error
 		return nil
 	}
 	cfg = j.config()
-	var items []int
+	var items, disabled []int
 	if assignment != nil {
 		items = slices.Clone(assignment[j.rt.id])
-		if !j.localAvailable() {
-			items = nil
-		}
 	} else {
-		items = j.localItems(cfg.ShardingTotalCount)
+		items = j.assignedItems(cfg.ShardingTotalCount)
+	}
+	if !j.localAvailable() {
+		items, disabled = nil, items
 	}
 	// Items running elsewhere (ElasticJob's removeRunningIfMonitorExecution) are found by the
 	// running-node transaction in execute: the cache does not hold running nodes.
 	items = slices.DeleteFunc(items, func(i int) bool {
-		return (cfg.Failover && j.exists(nodepath.ItemFailover(j.name, i))) ||
-			j.exists(nodepath.ItemDisabled(j.name, i))
+		if j.exists(nodepath.ItemDisabled(j.name, i)) {
+			disabled = append(disabled, i)
+			return true
+		}
+		return cfg.Failover && j.exists(nodepath.ItemFailover(j.name, i))
 	})
+	if len(disabled) > 0 {
+		j.passOver(cfg, disabled, fireTime)
+	}
 	slices.Sort(items)
 	served, gaps := j.handOver(cfg, items, fireTime)
 	own := slices.DeleteFunc(slices.Clone(items), func(i int) bool { return served[i] })
@@ -371,7 +377,7 @@ func (j *Job) execute(cfg *jobapi.JobConfiguration, scs []jobapi.ShardingContext
 	session := j.session()
 	marked := cfg.MonitorExecution
 	if marked {
-		err := j.markRunning(cfg, scs, catchUp)
+		err := j.markRunning(cfg, scs, catchUp, fo != nil)
 		if errors.Is(err, reg.ErrNodeExists) && fo == nil {
 			// Some items run elsewhere: leave them out, as ElasticJob does, and mark the rest.
 			held := j.runningElsewhere(items)
@@ -381,7 +387,7 @@ func (j *Job) execute(cfg *jobapi.JobConfiguration, scs []jobapi.ShardingContext
 				j.log.Debug("run: every item is running elsewhere", "held", held)
 				return false, nil
 			}
-			err = j.markRunning(cfg, scs, catchUp)
+			err = j.markRunning(cfg, scs, catchUp, fo != nil)
 		}
 		if err != nil {
 			if errors.Is(err, reg.ErrNodeExists) {
@@ -451,13 +457,13 @@ func (j *Job) observeStaged(scs []jobapi.ShardingContext, items []int, fireTime 
 // markRunning creates the items' running nodes in one transaction: persistent with failover
 // (they outlive a crash, for the survivors to find), ephemeral otherwise. With make-up on, the
 // same transaction records each item's fire in sharding/{i} (startedOps; catchUp: the fires are
-// older ones, see there).
+// older ones, see there; failover: the run serves a failover claim).
 //
 // The transaction also checks that this instance's node exists. go-zookeeper sends a request
 // queued while its session expired (a paused process) in the session that replaces it, before
 // the instance has registered again there: such a marking belongs to the lost session, whose
 // items the survivors have taken over, and must not land.
-func (j *Job) markRunning(cfg *jobapi.JobConfiguration, scs []jobapi.ShardingContext, catchUp bool) error {
+func (j *Job) markRunning(cfg *jobapi.JobConfiguration, scs []jobapi.ShardingContext, catchUp, failover bool) error {
 	kind := reg.OpCreateEphemeral
 	if cfg.Failover {
 		kind = reg.OpCreate
@@ -469,7 +475,7 @@ func (j *Job) markRunning(cfg *jobapi.JobConfiguration, scs []jobapi.ShardingCon
 			ops = append(ops, reg.Op{Kind: kind, Path: nodepath.ItemRunning(j.name, sc.ShardingItem), Value: j.rt.id})
 		}
 		if makesUp(cfg) {
-			started, err := j.startedOps(scs, catchUp)
+			started, err := j.startedOps(scs, catchUp, failover)
 			if err != nil {
 				return err
 			}

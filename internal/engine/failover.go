@@ -121,7 +121,7 @@ func (j *Job) onCrashed(x, oldData string, seen time.Time) {
 			q.fire = j.crashedFireTime(i)
 		}
 		if makesUp(cfg) {
-			if m := j.missedFire(i, seen); m.After(q.fire) {
+			if m := j.missedFire(i, x, seen); m.After(q.fire) {
 				q.makeUp = m
 			}
 		}
@@ -296,6 +296,9 @@ func (j *Job) claimFailover() (claim, bool) {
 		return claim{}, false
 	}
 	q := parseQueuedRun(data)
+	if q.first().IsZero() {
+		q.fire = j.queuedAt(queued) // queued by an ElasticJob instance (empty data)
+	}
 	if err := c.PersistEphemeral(nodepath.ItemFailover(j.name, i), j.rt.id); err != nil {
 		j.log.Warn("claiming failover item", "item", i, "error", err)
 		return claim{}, false
@@ -307,6 +310,24 @@ func (j *Job) claimFailover() (claim, bool) {
 	j.logClaim(i, q)
 	j.observe(&Event{Kind: EventFailoverTaken, Item: i, Source: SourceFailover, FireTime: q.fire})
 	return claim{item: i, run: q}, true
+}
+
+// queuedAt is the fire time of a failover item queued without one (ElasticJob queues with empty
+// data): the latest fire of the cron not after the moment the item was queued, the fire the
+// crashed instance was most likely serving; for a job without cron, that moment itself.
+func (j *Job) queuedAt(path string) time.Time {
+	at, err := j.rt.center.Ctime(path)
+	if err != nil {
+		return time.Time{}
+	}
+	sched, _ := j.schedule()
+	if sched == nil {
+		return at
+	}
+	if f := prevFire(sched, at); !f.IsZero() {
+		return f
+	}
+	return at
 }
 
 // releaseClaim drops a claim whose run could not start, re-queueing the item.

@@ -67,6 +67,7 @@ type Job struct {
 	mu                sync.Mutex
 	cfg               *jobapi.JobConfiguration // the last good configuration; replaced, never changed
 	sched             cron.Schedule            // parsed cfg.Cron/TimeZone; nil for a one-off job
+	schedFrom         time.Time                // when sched came into force (zero: at registration)
 	scheduled         bool                     // Schedule was called: cron fires are wanted
 	entry             schedule.Entry
 	hasEntry          bool
@@ -78,6 +79,8 @@ type Job struct {
 	lastItemsSession  int64               // the registry session of that run
 	lastItemsOwners   int64               // ownersChanged at that run
 	ownersChanged     int64               // counts the changes of sharding/{i}/instance seen
+	prevOwner         map[int]string      // the owner each item had before its current one, as seen
+	recorders         map[string]bool     // instances seen recording their fires (nodepath.Recorders)
 	active            map[int]*activeItem // items of the run in progress
 	queuedFire        map[int]queuedRun   // data seen on queued failover items
 	debt              debt                // what a suspension left to do (see makeup.go)

@@ -232,7 +232,9 @@ func (j *Job) removeOwnNodesNow(interrupted []int) error {
 	}
 	ours(nodepath.LeaderElectionInstance(j.name))
 	if j.registeredNow() {
-		ops = append(ops, reg.Op{Kind: reg.OpDelete, Path: nodepath.Instance(j.name, j.rt.id)})
+		ops = append(ops,
+			reg.Op{Kind: reg.OpDelete, Path: nodepath.Instance(j.name, j.rt.id)},
+			reg.Op{Kind: reg.OpDelete, Path: nodepath.Recorder(j.name, j.rt.id)})
 	}
 	if len(ops) == 0 {
 		return nil

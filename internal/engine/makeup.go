@@ -1,7 +1,7 @@
 package engine
 
 import (
-	"github.com/robfig/cron/v3"
+	"errors"
 	"maps"
 	"slices"
 	"strconv"
@@ -11,23 +11,71 @@ import (
 	"github.com/elasticjob-go/elasticjob/internal/jobapi"
 	"github.com/elasticjob-go/elasticjob/internal/nodepath"
 	"github.com/elasticjob-go/elasticjob/internal/reg"
+	"github.com/robfig/cron/v3"
 )
 
 // Make-up of fires nobody served. ElasticJob drops them; with failover and misfire on, we run
-// them once, coalesced like a misfire (one run, with the latest missed fire time):
+// them once, coalesced like a misfire (one run, with the latest missed fire time), but only
+// where the record proves a miss:
 //
+//   - The data of sharding/{i} is the item's record (see record): the last fire its owner
+//     started, or the fire before the one during which it was given the item, and who that owner
+//     is. Each run writes it in the transaction that marks the items running (no extra
+//     request); an instance given an item writes it at once (takeOver), so that a crash before
+//     its first run of the item still leaves a record. ElasticJob instances never write it: an
+//     item whose record names someone else than its owner proves nothing, and nothing is made
+//     up for it.
 //   - Fires of a crashed instance's items between its crash and ZooKeeper noticing it (the
-//     detection window). Each run records the fire it starts in the data of sharding/{i} (in the
-//     transaction that writes the running nodes: no extra request), so the survivors know the
-//     last fire the crashed instance started on each item; the scheduled fires after it, up to
-//     the moment the crash was seen, are made up by a failover run of the item.
+//     detection window), when the record names the crashed owner: the scheduled fires after the
+//     recorded one, up to the moment the crash was seen, are made up by a failover run.
 //   - Fires this instance skipped while its registry connection was suspended, and runs fenced
 //     for that suspension, when the same session comes back. When the session is lost instead,
 //     the peers see a crash and make the fires up as above.
-//   - Fires an item missed while it changed hands: its new owner's first run of it compares the
-//     recorded fire with its own and makes up the fires in between (an instance that left
-//     gracefully, a run that waited for a resharding and found other items). The same record
-//     keeps a fire from running twice on an item when two assignments overlapped it.
+//   - Fires an item missed while it changed hands, when its previous owner recorded its fires:
+//     the new owner takes the record over and its first run of the item makes up the fires in
+//     between. The same record keeps a fire from running twice on an item when two assignments
+//     overlapped it.
+//
+// Never made up: fires skipped because the item or the server was disabled (the owner moves its
+// record past them), and fires that the cron in force at the time did not schedule (a make-up
+// is a fire of the current cron after it came into force).
+
+// record is the data of sharding/{i}: fire is the last fire started on the item (by anyone),
+// and by, the item's owner when it was written, is accountable for every scheduled fire after
+// fire and after given, the moment it was given the item when it did not take the record over
+// from an owner that recorded its fires (zero otherwise). Written "fire,by[,given]" in Unix
+// milliseconds; a bare number (earlier versions) names nobody.
+type record struct {
+	fire  time.Time
+	by    string
+	given time.Time
+}
+
+func (r record) String() string {
+	s := strconv.FormatInt(r.fire.UnixMilli(), 10) + "," + r.by
+	if !r.given.IsZero() {
+		s += "," + strconv.FormatInt(r.given.UnixMilli(), 10)
+	}
+	return s
+}
+
+func parseRecord(data string) record {
+	fire, rest, _ := strings.Cut(data, ",")
+	by, given, _ := strings.Cut(rest, ",")
+	return record{fire: parseMillis(fire), by: by, given: parseMillis(given)}
+}
+
+// accountable is the moment after which by's scheduled fires are its own.
+func (r record) accountable() time.Time {
+	if r.given.After(r.fire) {
+		return r.given
+	}
+	return r.fire
+}
+
+func (r record) equal(o record) bool {
+	return r.fire.Equal(o.fire) && r.by == o.by && r.given.Equal(o.given)
+}
 
 // queuedRun is the data of a queued failover item, leader/failover/items/{i}: the fire the crashed
 // instance was serving ("" when the item was idle) and, after a comma, the latest fire of the
@@ -88,51 +136,84 @@ func makesUp(cfg *jobapi.JobConfiguration) bool {
 // startedOps records in sharding/{i} the fire each item's run starts, for the make-up of a
 // detection window; part of the transaction that marks the items running. The record only ever
 // moves forward: a catch-up run (a failover, a gap's make-up) serves an older fire than the one
-// another instance may have started on the item meanwhile, so its record is read first and
-// written only over an older one, if still unchanged (a retry reads again). A record moved
-// back would have the make-up of a later fire run it a second time (servedSince).
-func (j *Job) startedOps(scs []jobapi.ShardingContext, catchUp bool) ([]reg.Op, error) {
+// another instance may have started meanwhile, so its record is read first and written only
+// over an older one, if still unchanged (a retry reads again). A record moved back would have
+// the make-up of a later fire run it a second time (servedSince). A failover run keeps the
+// owner the record names: the taker is not the item's owner.
+func (j *Job) startedOps(scs []jobapi.ShardingContext, catchUp, failover bool) ([]reg.Op, error) {
 	ops := make([]reg.Op, 0, len(scs))
 	for _, sc := range scs {
 		if sc.FireTime.IsZero() {
 			continue
 		}
 		path := nodepath.Item(j.name, sc.ShardingItem)
-		value := strconv.FormatInt(sc.FireTime.UnixMilli(), 10)
 		if !catchUp {
-			ops = append(ops, reg.Op{Kind: reg.OpUpdate, Path: path, Value: value})
+			ops = append(ops, reg.Op{Kind: reg.OpUpdate, Path: path, Value: record{fire: sc.FireTime, by: j.rt.id}.String()})
 			continue
 		}
 		data, version, err := j.rt.center.GetVersion(path)
 		if err != nil {
 			return nil, err
 		}
-		if !parseMillis(data).Before(sc.FireTime) {
+		rec := parseRecord(data)
+		if !rec.fire.Before(sc.FireTime) {
 			continue
 		}
-		ops = append(ops, reg.Op{Kind: reg.OpUpdateVersion, Path: path, Value: value, Version: version})
+		next := record{fire: sc.FireTime, by: j.rt.id}
+		if failover {
+			next.by, next.given = rec.by, rec.given // the taker is not the item's owner
+		}
+		ops = append(ops, reg.Op{Kind: reg.OpUpdateVersion, Path: path, Value: next.String(), Version: version})
 	}
 	return ops, nil
 }
 
-// missedFire is the latest scheduled fire of item i after the last one started on it (as
-// sharding/{i} records) and not after seen, the moment a crash of its owner was seen; zero when
-// there is none, or nothing was recorded.
-func (j *Job) missedFire(i int, seen time.Time) time.Time {
-	j.mu.Lock()
-	sched := j.sched
-	j.mu.Unlock()
+// missedFire is the latest fire of item i that the record proves its crashed owner x missed:
+// scheduled by the cron in force after what x is accountable for, and not after seen, the
+// moment the crash was seen. x is accountable after its record; with none, from the moment it
+// was given the item, if x records its fires (a Go instance: see nodepath.Recorders). Zero when
+// there is no such fire, or x is an ElasticJob instance.
+func (j *Job) missedFire(i int, x string, seen time.Time) time.Time {
+	sched, from := j.schedule()
 	if sched == nil {
 		return time.Time{}
 	}
-	last, err := j.lastStarted(i)
-	if err != nil || last.IsZero() {
+	rec, err := j.record(i)
+	if err != nil {
 		return time.Time{}
 	}
-	if m := prevFire(sched, seen); m.After(last) {
+	if rec.by != x {
+		if !j.isRecorder(x) {
+			return time.Time{}
+		}
+		given, err := j.rt.center.Ctime(nodepath.ItemInstance(j.name, i))
+		if err != nil {
+			return time.Time{}
+		}
+		rec = record{fire: rec.fire, by: x, given: given}
+	}
+	after := rec.accountable()
+	if after.IsZero() {
+		return time.Time{}
+	}
+	if m := prevFire(sched, seen); m.After(after) && m.After(from) {
 		return m
 	}
 	return time.Time{}
+}
+
+// isRecorder says whether instance x was seen to record its fires.
+func (j *Job) isRecorder(x string) bool {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.recorders[x]
+}
+
+// schedule is the cron in force and when it came into force (zero: since this instance began).
+func (j *Job) schedule() (cron.Schedule, time.Time) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.sched, j.schedFrom
 }
 
 // missed is fires that could not be served, coalesced: the latest, and the latest before it.
@@ -263,30 +344,109 @@ func (j *Job) settleDebt() []time.Time {
 	return fires
 }
 
-// StartedFire reads the data of sharding/{i}: the fire last started on the item, as startedOps
-// records it (zero: nothing recorded), for the operations API.
-func StartedFire(data string) time.Time { return parseMillis(data) }
+// StartedFire reads the data of sharding/{i}: the fire last started on the item, as its record
+// says (see record; zero: nothing recorded), for the operations API.
+func StartedFire(data string) time.Time { return parseRecord(data).fire }
 
-// lastStarted is the fire last started on item i, as sharding/{i} records it (zero: unknown).
-func (j *Job) lastStarted(i int) (time.Time, error) {
+// record reads the record of item i (zero when there is none).
+func (j *Job) record(i int) (record, error) {
 	data, err := j.rt.center.Get(nodepath.Item(j.name, i))
 	if err != nil {
-		return time.Time{}, err
+		return record{}, err
 	}
-	return parseMillis(data), nil
+	return parseRecord(data), nil
 }
 
 // servedSince says whether a fire at or after fire has been started on item i.
 func (j *Job) servedSince(i int, fire time.Time) bool {
-	last, err := j.lastStarted(i)
-	return err == nil && !last.Before(fire)
+	rec, err := j.record(i)
+	return err == nil && !rec.fire.Before(fire)
+}
+
+// takeOver makes this instance, the owner of item i now, the one its record names, and returns
+// the record. A previous owner that recorded its fires hands its record over as it is (the fires
+// it missed are ours to make up); otherwise nothing proves a miss before the assignment, and we
+// are accountable from the moment we were given the item. Several writers may race (the
+// assignment's event, the first run): the record is written only if unchanged, and read again
+// when it changed.
+func (j *Job) takeOver(i int) (record, error) {
+	c := j.rt.center
+	for attempt := 1; ; attempt++ {
+		data, version, err := c.GetVersion(nodepath.Item(j.name, i))
+		if err != nil {
+			return record{}, err
+		}
+		rec := parseRecord(data)
+		j.mu.Lock()
+		prev := j.prevOwner[i]
+		j.mu.Unlock()
+		next := rec
+		next.by = j.rt.id
+		if rec.by == "" || rec.by != prev {
+			given, err := c.Ctime(nodepath.ItemInstance(j.name, i))
+			if err != nil {
+				return rec, err
+			}
+			next.given = given
+		}
+		if next.equal(rec) {
+			return rec, nil
+		}
+		err = j.rt.txns.Txn(reg.Op{Kind: reg.OpUpdateVersion, Path: nodepath.Item(j.name, i), Value: next.String(), Version: version})
+		if err == nil {
+			return next, nil
+		}
+		if !errors.Is(err, reg.ErrBadVersion) || attempt == 3 {
+			return rec, err
+		}
+	}
+}
+
+// takeOverGiven takes over the record of an item the cache has just seen given to this
+// instance, so that a crash before its first run of it is made up (see missedFire).
+func (j *Job) takeOverGiven(i int) {
+	if !makesUp(j.config()) {
+		return
+	}
+	if owner, ok := j.cached(nodepath.ItemInstance(j.name, i)); !ok || owner != j.rt.id {
+		return
+	}
+	if _, err := j.takeOver(i); err != nil && !errors.Is(err, reg.ErrNoNode) {
+		j.log.Warn("make-up: taking over the record of a given item", "item", i, "error", err)
+	}
+}
+
+// passOver moves the records of this instance's items that a fire skips because the item or the
+// server is disabled to that fire: what an operator disabled is not a miss, and no make-up may
+// run it after the enabling (nor the survivors of a crash).
+func (j *Job) passOver(cfg *jobapi.JobConfiguration, items []int, fire time.Time) {
+	if !makesUp(cfg) || fire.IsZero() {
+		return
+	}
+	c := j.rt.center
+	for _, i := range items {
+		path := nodepath.Item(j.name, i)
+		data, version, err := c.GetVersion(path)
+		if err != nil {
+			continue
+		}
+		rec := parseRecord(data)
+		if rec.by == j.rt.id && !rec.accountable().Before(fire) {
+			continue
+		}
+		next := record{fire: rec.fire, by: j.rt.id, given: fire} // skipped, not started
+		if err := j.rt.txns.Txn(reg.Op{Kind: reg.OpUpdateVersion, Path: path, Value: next.String(), Version: version}); err != nil && !errors.Is(err, reg.ErrBadVersion) {
+			j.log.Warn("make-up: recording a disabled item's skipped fire", "item", i, "error", err)
+		}
+	}
 }
 
 // handOver looks at the items this run has that the instance's previous run did not (items
-// that changed hands; all of them at the first run, and after a resharding): those on which fireTime has already been
-// started (another instance ran it under the assignment before a resharding) are served, and
-// those whose last recorded fire is older than the fire before fireTime have a gap, the latest
-// missed fire, to make up first. The registry is read only for such items.
+// that changed hands; all of them at the first run, and after a resharding): those on which
+// fireTime has already been started (another instance ran it under the assignment before a
+// resharding) are served, and those whose record, once taken over, leaves a fire of the cron in
+// force unserved before fireTime have a gap, the latest such fire, to make up first. The
+// registry is read only for such items.
 func (j *Job) handOver(cfg *jobapi.JobConfiguration, items []int, fireTime time.Time) (served map[int]bool, gaps map[int]time.Time) {
 	session := j.session()
 	j.mu.Lock()
@@ -298,7 +458,7 @@ func (j *Job) handOver(cfg *jobapi.JobConfiguration, items []int, fireTime time.
 		prev = nil
 	}
 	j.lastItems, j.lastItemsSession, j.lastItemsOwners = slices.Clone(items), session, j.ownersChanged
-	sched := j.sched
+	sched, from := j.sched, j.schedFrom
 	j.mu.Unlock()
 	if !makesUp(cfg) || fireTime.IsZero() || sched == nil {
 		return nil, nil
@@ -307,11 +467,11 @@ func (j *Job) handOver(cfg *jobapi.JobConfiguration, items []int, fireTime time.
 		if slices.Contains(prev, i) {
 			continue
 		}
-		last, err := j.lastStarted(i)
-		if err != nil || last.IsZero() {
+		rec, err := j.takeOver(i)
+		if err != nil || rec.accountable().IsZero() {
 			continue
 		}
-		if !last.Before(fireTime) {
+		if !rec.fire.Before(fireTime) {
 			if served == nil {
 				served = map[int]bool{}
 			}
@@ -321,7 +481,7 @@ func (j *Job) handOver(cfg *jobapi.JobConfiguration, items []int, fireTime time.
 		if j.exists(nodepath.FailoverItem(j.name, i)) {
 			continue // a failover of the previous owner is queued: its make-up serves the gap
 		}
-		if m := prevFire(sched, fireTime.Add(-time.Millisecond)); m.After(last) {
+		if m := prevFire(sched, fireTime.Add(-time.Millisecond)); m.After(rec.accountable()) && m.After(from) {
 			if gaps == nil {
 				gaps = map[int]time.Time{}
 			}

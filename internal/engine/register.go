@@ -36,6 +36,8 @@ func (r *Runtime) Register(spec Spec) (*Job, error) {
 		obs:        forJob(r.obs, cfg.JobName),
 		active:     make(map[int]*activeItem),
 		queuedFire: make(map[int]queuedRun),
+		prevOwner:  make(map[int]string),
+		recorders:  make(map[string]bool),
 		warned:     make(map[string]string),
 		ready:      make(chan struct{}),
 	}
@@ -92,6 +94,11 @@ func (j *Job) register() error {
 		return fmt.Errorf("engine: job %q: watching %s: %w", j.name, nodepath.Job(j.name), err)
 	}
 	j.cache = cache
+	j.mu.Lock()
+	for _, id := range cache.Children(nodepath.Recorders(j.name)) {
+		j.recorders[id] = true
+	}
+	j.mu.Unlock()
 	j.markReady()
 	if err := j.elect(); err != nil {
 		return err
@@ -170,6 +177,10 @@ func (j *Job) createInstanceNode(startup bool) error {
 	c := j.rt.center
 	path := nodepath.Instance(j.name, j.rt.id)
 	data := marshalInstance(j.rt.id, j.rt.ip)
+	// Before the instance node: a peer that sees the instance has seen it record its fires.
+	if err := c.PersistEphemeral(nodepath.Recorder(j.name, j.rt.id), ""); err != nil {
+		return fmt.Errorf("engine: job %q: %w", j.name, err)
+	}
 	var err error
 	if startup {
 		err = c.PersistEphemeral(path, data)

@@ -80,8 +80,11 @@ func TestStaleRunningNodeFoundByAFireIsFailedOver(t *testing.T) {
 	// The trigger's marking finds the node and leaves item 0 out; or, when the trigger waits for
 	// a resharding (the instance's own registration may still ask for one), the leader releases
 	// the node after a second and the trigger runs item 0 too. Either way the gone instance's run
-	// is failed over once (its fire unknown: zero), item 1 runs, and no fire runs twice.
-	failedOver := func(r run) bool { return r.sc.ShardingItem == 0 && r.sc.FireTime.IsZero() }
+	// is failed over once (its fire unknown: the cron's latest before the item was queued, or
+	// that moment, see queuedAt), item 1 runs, and no fire runs twice.
+	failedOver := func(r run) bool {
+		return r.sc.TaskID == "staleJob@-@0@-@READY@-@"+a.id && !r.sc.FireTime.IsZero()
+	}
 	testkit.Eventually(t, 5*time.Second, func() bool {
 		return ranCount(rec, failedOver) == 1 && ranCount(rec, func(r run) bool { return r.sc.ShardingItem == 1 }) == 2
 	}, "item 1 run by the fire, item 0 by the failover of the gone instance's node; runs %v", testkit.Later[[]run](rec.all))
@@ -123,7 +126,7 @@ func TestMarkingWithoutTheInstanceNodeCreatesNothing(t *testing.T) {
 	must(t, a.center.Remove(nodepath.Instance("lostJob", a.id)))
 	fire := time.Now().Truncate(time.Second)
 	scs := []jobapi.ShardingContext{{JobName: "lostJob", ShardingItem: 0, FireTime: fire}, {JobName: "lostJob", ShardingItem: 1, FireTime: fire}}
-	err := j.markRunning(j.config(), scs, false)
+	err := j.markRunning(j.config(), scs, false, false)
 	if want := "reg: /lostJob/instances/" + a.id + ": zk: node does not exist"; !errors.Is(err, reg.ErrNoNode) || err.Error() != want {
 		t.Fatalf("marking without the instance node: %v, want %s", err, want)
 	}
@@ -160,9 +163,9 @@ func TestCatchUpRunNeverMovesTheStartedRecordBack(t *testing.T) {
 		{fire.Add(time.Second), false, fire.Add(time.Second)},        // the instance's own fire: written as is
 	} {
 		sc := jobapi.ShardingContext{JobName: "recJob", ShardingItem: 0, FireTime: step.fire}
-		must(t, j.markRunning(j.config(), []jobapi.ShardingContext{sc}, step.catchUp))
-		if got, _ := a.center.Get(nodepath.Item("recJob", 0)); got != ms(step.want) {
-			t.Fatalf("fire %v (catch-up %v): record %s, want %s", step.fire, step.catchUp, got, ms(step.want))
+		must(t, j.markRunning(j.config(), []jobapi.ShardingContext{sc}, step.catchUp, false))
+		if got := parseRecord(get(a.center, nodepath.Item("recJob", 0))); !got.fire.Equal(step.want) {
+			t.Fatalf("fire %v (catch-up %v): record %v, want %s", step.fire, step.catchUp, got, ms(step.want))
 		}
 		must(t, a.center.Remove(nodepath.ItemRunning("recJob", 0)))
 	}
@@ -221,6 +224,12 @@ func waitSharded(t *testing.T, j *Job, items int) {
 }
 
 func ms(t time.Time) string { return strconv.FormatInt(t.UnixMilli(), 10) }
+
+// get reads a node's data ("" when it cannot).
+func get(c *reg.Center, path string) string {
+	v, _ := c.Get(path)
+	return v
+}
 
 // drivenJob registers a job of items items, every second with failover (make-up on), on one
 // instance of an embedded cluster, unscheduled and sharded: the test drives its fires.
@@ -305,8 +314,8 @@ func TestFireThatFindsTheSessionSuspendedIsOwed(t *testing.T) {
 	}
 	// The make-up was a catch-up run: the started record stays at the newer fire.
 	for i := range 2 {
-		if v, _ := a.center.Get(nodepath.Item("owedJob", i)); v != ms(next) {
-			t.Fatalf("item %d: started record %s, want %s", i, v, ms(next))
+		if v, want := get(a.center, nodepath.Item("owedJob", i)), ms(next)+","+a.id; v != want {
+			t.Fatalf("item %d: started record %s, want %s", i, v, want)
 		}
 	}
 }

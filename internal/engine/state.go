@@ -95,6 +95,11 @@ func (j *Job) localItems(total int) []int {
 	if !j.localAvailable() {
 		return nil
 	}
+	return j.assignedItems(total)
+}
+
+// assignedItems: items 0..total-1 the cache assigns to this instance, available or not.
+func (j *Job) assignedItems(total int) []int {
 	var out []int
 	for i := 0; i < total; i++ {
 		if v, ok := j.cached(nodepath.ItemInstance(j.name, i)); ok && v == j.rt.id {

@@ -23,6 +23,13 @@ func Triggers(job string) string            { return "/" + job + "/trigger" }
 func Trigger(job, instanceID string) string { return "/" + job + "/trigger/" + instanceID }
 func SystemTime(job string) string          { return "/" + job + "/systemTime/current" }
 
+// Recorders is ours, not ElasticJob's (its instances never read it): every Go instance of the
+// job has an ephemeral child there, named by its instance id, saying that it records in
+// sharding/{item} the fires it starts. A crashed owner without one is an ElasticJob instance,
+// whose missed fires nothing proves.
+func Recorders(job string) string            { return "/" + job + "/recorders" }
+func Recorder(job, instanceID string) string { return "/" + job + "/recorders/" + instanceID }
+
 // Leader election and resharding flags.
 func Leader(job string) string                 { return "/" + job + "/leader" }
 func LeaderElectionInstance(job string) string { return "/" + job + "/leader/election/instance" }

@@ -19,6 +19,8 @@ func TestPathsMatchElasticJobLayout(t *testing.T) {
 		Instance("myJob", "10.0.0.1@-@7"):  "/myJob/instances/10.0.0.1@-@7",
 		Trigger("myJob", "10.0.0.1@-@7"):   "/myJob/trigger/10.0.0.1@-@7",
 		SystemTime("myJob"):                "/myJob/systemTime/current",
+		Recorders("myJob"):                 "/myJob/recorders",
+		Recorder("myJob", "10.0.0.1@-@7"):  "/myJob/recorders/10.0.0.1@-@7",
 		LeaderElectionInstance("myJob"):    "/myJob/leader/election/instance",
 		LeaderElectionLatch("myJob"):       "/myJob/leader/election/latch",
 		ShardingNecessary("myJob"):         "/myJob/leader/sharding/necessary",
