@@ -387,7 +387,9 @@ func (j *Job) takeOver(i int) (record, error) {
 			if err != nil {
 				return rec, err
 			}
-			next.given = given
+			if given.After(next.given) {
+				next.given = given
+			}
 		}
 		if next.equal(rec) {
 			return rec, nil
