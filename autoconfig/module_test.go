@@ -264,9 +264,13 @@ func TestZooKeeperTree(t *testing.T) {
 	t.Setenv("ELASTICJOB_REGCENTER_SERVERLISTS", servers)
 	t.Setenv("ELASTICJOB_REGCENTER_NAMESPACE", ns)
 	t.Setenv("ELASTICJOB_REGCENTER_SESSIONTIMEOUTMILLISECONDS", "4000")
+	// jobClassName, set by a directive and overridden by the environment, is the class of /{job}.
+	javaJob := everySecond("javaJob", "1")
+	javaJob.Settings["jobClassName"] = "com.example.DirectiveName"
+	t.Setenv("ELASTICJOB_JOBS_JAVAJOB_JOBCLASSNAME", "com.example.LedgerJob")
 	var props *Properties
 	var registry *Registry
-	app := startApp(t, Module, provideJobs([]starter.JobDefinition{everySecond("treeJob", "2")}), fx.Populate(&props, &registry))
+	app := startApp(t, Module, provideJobs([]starter.JobDefinition{everySecond("treeJob", "2"), javaJob}), fx.Populate(&props, &registry))
 	stopped := false
 	defer func() {
 		if !stopped {
@@ -282,6 +286,9 @@ func TestZooKeeperTree(t *testing.T) {
 	ip, _, _ := strings.Cut(id, "@-@")
 	if cls, _ := check.Get("/treeJob"); cls != "example.com/shop/jobs.TreeJob" {
 		t.Fatalf("/treeJob holds %q", cls)
+	}
+	if cls, _ := check.Get("/javaJob"); cls != "com.example.LedgerJob" {
+		t.Fatalf("/javaJob holds %q, want the jobClassName of the environment", cls)
 	}
 	if got, want := must(check.Get("/treeJob/config")), nodedata.MarshalJobConfig(props.Jobs["treeJob"].Configuration("treeJob")); got != want {
 		t.Fatalf("config node:\n%s\nwant:\n%s", got, want)

@@ -331,7 +331,9 @@ func TestMixedClusterFailoverBothWays(t *testing.T) {
 	cfg := mixedConfig("foJob", 2)
 	a := cl.start("10.0.0.1", 100)
 	a.registerGo(t, cfg, l)
-	l.hold = func(r javapeer.Run, instance string) bool { return instance == InstanceID("10.0.1.1", 11) && !r.Fire.IsZero() }
+	l.hold = func(r javapeer.Run, instance string) bool {
+		return instance == InstanceID("10.0.1.1", 11) && !r.Fire.IsZero()
+	}
 	j := cl.startPeer(t, cfg, l, "10.0.1.1", 11)
 	var held javapeer.Run
 	select {
