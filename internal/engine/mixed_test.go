@@ -165,7 +165,7 @@ func TestMixedClusterSharesTheJobUnderTheJavaClassName(t *testing.T) {
 	cl.startPeer(t, cfg, l, "10.0.1.1", 11)
 	a := cl.start("10.0.0.1", 100)
 	_, err := a.rt.Register(Spec{Config: cfg, ClassName: "example.com/bar/jobs.MixedJob", Runner: l.goRunner(a.id)})
-	want := `engine: job conflict with register center: /javaFirstJob holds class "JavaPeer$LedgerJob", this job is "example.com/bar/jobs.MixedJob"; to share the job with the instances that recorded it (ElasticJob ones: their Java class), set the job's jobClassName (directive or YAML key; starter.WithJobClassName) to "JavaPeer$LedgerJob"`
+	want := `engine: job conflict with register center: /` + cl.ns + `/javaFirstJob holds class "JavaPeer$LedgerJob", this job is "example.com/bar/jobs.MixedJob"; to share the job with the instances that recorded it (ElasticJob ones: their Java class), set the job's jobClassName (directive or YAML key; starter.WithJobClassName) to "JavaPeer$LedgerJob"`
 	if err == nil || err.Error() != want {
 		t.Fatalf("Go after Java: %v\nwant %s", err, want)
 	}
