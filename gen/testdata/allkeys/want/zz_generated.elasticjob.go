@@ -27,6 +27,7 @@ var Module fx.Option = fx.Module("github.com/elasticjob-go/elasticjob/gen/testda
 						"description":                   "say \"hi\"\tthen leave",
 						"disabled":                      "true",
 						"failover":                      "true",
+						"jobClassName":                  "com.example.Everything",
 						"jobErrorHandlerType":           "THROW",
 						"jobExecutorServiceHandlerType": "SINGLE_THREAD",
 						"jobListenerTypes":              "a,b",
