@@ -18,13 +18,13 @@ import (
 // them once, coalesced like a misfire (one run, with the latest missed fire time), but only
 // where the record proves a miss:
 //
-//   - The data of sharding/{i} is the item's record (see record): the last fire its owner
-//     started, or the fire before the one during which it was given the item, and who that owner
-//     is. Each run writes it in the transaction that marks the items running (no extra
-//     request); an instance given an item writes it at once (takeOver), so that a crash before
-//     its first run of the item still leaves a record. ElasticJob instances never write it: an
-//     item whose record names someone else than its owner proves nothing, and nothing is made
-//     up for it.
+//   - The data of sharding/{i} is the item's record (see record): the last fire started on it,
+//     and the owner accountable for the fires after it. Each run writes it in the transaction
+//     that marks the items running (no extra request); an instance given an item takes the
+//     record over at once (takeOver). ElasticJob instances never write it, and a Go instance
+//     says that it does (an ephemeral recorders/{id}, created before its instance node), so a
+//     crash or a hand-over proves a miss only for an owner that records: after its record, or
+//     from the moment it was given the item when it died before writing one.
 //   - Fires of a crashed instance's items between its crash and ZooKeeper noticing it (the
 //     detection window), when the record names the crashed owner: the scheduled fires after the
 //     recorded one, up to the moment the crash was seen, are made up by a failover run.
@@ -52,11 +52,19 @@ type record struct {
 }
 
 func (r record) String() string {
-	s := strconv.FormatInt(r.fire.UnixMilli(), 10) + "," + r.by
+	s := millis(r.fire) + "," + r.by
 	if !r.given.IsZero() {
-		s += "," + strconv.FormatInt(r.given.UnixMilli(), 10)
+		s += "," + millis(r.given)
 	}
 	return s
+}
+
+// millis is t in Unix milliseconds, "" when zero.
+func millis(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return strconv.FormatInt(t.UnixMilli(), 10)
 }
 
 func parseRecord(data string) record {
@@ -87,12 +95,9 @@ type queuedRun struct {
 }
 
 func (q queuedRun) String() string {
-	s := ""
-	if !q.fire.IsZero() {
-		s = strconv.FormatInt(q.fire.UnixMilli(), 10)
-	}
+	s := millis(q.fire)
 	if !q.makeUp.IsZero() {
-		s += "," + strconv.FormatInt(q.makeUp.UnixMilli(), 10)
+		s += "," + millis(q.makeUp)
 	}
 	return s
 }

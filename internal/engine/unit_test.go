@@ -151,3 +151,33 @@ func TestDescribeIsASummary(t *testing.T) {
 		t.Fatalf("describe of 10000 scattered items: %d bytes, ending %q", len(got), got[max(0, len(got)-80):])
 	}
 }
+
+// The item record reads back what it writes, a bare number (earlier versions) names nobody,
+// and the owner is accountable after the later of the started fire and the assignment.
+func TestItemRecordFormat(t *testing.T) {
+	f, g := time.UnixMilli(1_800_000_000_000), time.UnixMilli(1_800_000_000_420)
+	for _, c := range []struct {
+		rec  record
+		text string
+	}{
+		{record{fire: f, by: "10.0.0.2@-@200"}, "1800000000000,10.0.0.2@-@200"},
+		{record{fire: f, by: "10.0.0.2@-@200", given: g}, "1800000000000,10.0.0.2@-@200,1800000000420"},
+		{record{by: "10.0.0.2@-@200", given: g}, ",10.0.0.2@-@200,1800000000420"},
+	} {
+		if got := c.rec.String(); got != c.text {
+			t.Errorf("%+v written %q, want %q", c.rec, got, c.text)
+		}
+		if back := parseRecord(c.text); !back.equal(c.rec) {
+			t.Errorf("%q read %+v, want %+v", c.text, back, c.rec)
+		}
+	}
+	if r := parseRecord("1800000000000"); !r.fire.Equal(f) || r.by != "" || !r.given.IsZero() {
+		t.Errorf("bare number read %+v", r)
+	}
+	if a := (record{fire: f, given: g}).accountable(); !a.Equal(g) {
+		t.Errorf("accountable after %v, want the later assignment %v", a, g)
+	}
+	if a := (record{fire: g, given: f}).accountable(); !a.Equal(g) {
+		t.Errorf("accountable after %v, want the later fire %v", a, g)
+	}
+}
