@@ -149,7 +149,10 @@ func (j *Job) runOnce(fireTime time.Time, catchUp bool, parameter *string) error
 		items = j.assignedItems(cfg.ShardingTotalCount)
 	}
 	if !j.localAvailable() {
-		items, disabled = nil, items
+		if !j.serverEnabled(j.rt.ip) {
+			disabled = items // an operator's disable: skipped, not missed
+		}
+		items = nil
 	}
 	// Items running elsewhere (ElasticJob's removeRunningIfMonitorExecution) are found by the
 	// running-node transaction in execute: the cache does not hold running nodes.

@@ -42,9 +42,10 @@ import (
 
 // record is the data of sharding/{i}: fire is the last fire started on the item (by anyone),
 // and by, the item's owner when it was written, is accountable for every scheduled fire after
-// fire and after given, the moment it was given the item when it did not take the record over
-// from an owner that recorded its fires (zero otherwise). Written "fire,by[,given]" in Unix
-// milliseconds; a bare number (earlier versions) names nobody.
+// fire and after given: the moment by was given the item, when it did not take the record over
+// from an owner that recorded its fires, or the last fire it skipped because the item or its
+// server was disabled (zero when neither). Written "fire,by[,given]" in Unix milliseconds; a
+// bare number (earlier versions) names nobody.
 type record struct {
 	fire  time.Time
 	by    string
