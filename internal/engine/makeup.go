@@ -372,13 +372,13 @@ func (j *Job) servedSince(i int, fire time.Time) bool {
 // takeOver makes this instance, the owner of item i now, the one its record names, and returns
 // the record. A previous owner that recorded its fires hands its record over as it is (the fires
 // it missed are ours to make up); otherwise nothing proves a miss before the assignment, and we
-// are accountable from the moment we were given the item. Several writers may race (the
-// assignment's event, the first run): the record is written only if unchanged, and read again
-// when it changed.
+// are accountable from the moment we were given the item. A record written by us since the
+// assignment is ours already. Several writers may race (the assignment's event, the first run):
+// the record is written only if unchanged, and read again when it changed.
 func (j *Job) takeOver(i int) (record, error) {
 	c := j.rt.center
 	for attempt := 1; ; attempt++ {
-		data, version, err := c.GetVersion(nodepath.Item(j.name, i))
+		data, st, err := c.GetStat(nodepath.Item(j.name, i))
 		if err != nil {
 			return record{}, err
 		}
@@ -389,18 +389,21 @@ func (j *Job) takeOver(i int) (record, error) {
 		next := rec
 		next.by = j.rt.id
 		if rec.by == "" || rec.by != prev {
-			given, err := c.Ctime(nodepath.ItemInstance(j.name, i))
+			_, given, err := c.GetStat(nodepath.ItemInstance(j.name, i))
 			if err != nil {
 				return rec, err
 			}
-			if given.After(next.given) {
-				next.given = given
+			if rec.by == j.rt.id && st.Mzxid > given.Czxid {
+				return rec, nil
+			}
+			if given.Ctime.After(next.given) {
+				next.given = given.Ctime
 			}
 		}
 		if next.equal(rec) {
 			return rec, nil
 		}
-		err = j.rt.txns.Txn(reg.Op{Kind: reg.OpUpdateVersion, Path: nodepath.Item(j.name, i), Value: next.String(), Version: version})
+		err = j.rt.txns.Txn(reg.Op{Kind: reg.OpUpdateVersion, Path: nodepath.Item(j.name, i), Value: next.String(), Version: st.Version})
 		if err == nil {
 			return next, nil
 		}

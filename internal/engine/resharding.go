@@ -114,6 +114,7 @@ func (j *Job) reshardOnce(total int, strategy sharding.Strategy) (map[string][]i
 	if err := c.PersistEphemeral(nodepath.ShardingProcessing(j.name), ""); err != nil {
 		return nil, err
 	}
+	j.notePrevOwners(total)
 	for i := 0; i < total; i++ {
 		if err := c.Remove(nodepath.ItemInstance(j.name, i)); err != nil {
 			j.log.Warn("resharding", "error", err)
@@ -231,6 +232,19 @@ func (j *Job) reshardFitsWith(total int, id string) error {
 			total, n, reg.MaxRequestBytes)
 	}
 	return nil
+}
+
+// notePrevOwners remembers each item's owner before this leader reshards (as the cache has
+// it), for takeOver: the deletions' own events reach the cache after the leader's run has
+// begun with the new assignment.
+func (j *Job) notePrevOwners(total int) {
+	for i := 0; i < total; i++ {
+		if owner, ok := j.cached(nodepath.ItemInstance(j.name, i)); ok && owner != "" {
+			j.mu.Lock()
+			j.prevOwner[i] = owner
+			j.mu.Unlock()
+		}
+	}
 }
 
 // readOwnItems reads this instance's items from the registry after the leader's resharding:

@@ -50,6 +50,24 @@ func (c *Center) GetVersion(path string) (string, int32, error) {
 	return string(data), stat.Version, nil
 }
 
+// Stat is what the server says of a node besides its data.
+type Stat struct {
+	Version int32 // data version, for OpUpdateVersion
+	Czxid   int64 // the transaction that created it
+	Mzxid   int64 // the transaction that last wrote its data
+	Ctime   time.Time
+}
+
+// GetStat reads a node and its Stat from the server: transaction ids order writes exactly,
+// where times may tie.
+func (c *Center) GetStat(path string) (string, Stat, error) {
+	data, stat, err := c.conn.Get(c.abs(path))
+	if err != nil {
+		return "", Stat{}, pathError(path, err)
+	}
+	return string(data), Stat{Version: stat.Version, Czxid: stat.Czxid, Mzxid: stat.Mzxid, Ctime: time.UnixMilli(stat.Ctime)}, nil
+}
+
 // Ctime reads when a node was created, from the server: for a running node, when the run it
 // marks began (the engine derives a crashed run's fire time from it, off the fire path).
 func (c *Center) Ctime(path string) (time.Time, error) {
