@@ -100,7 +100,7 @@ func TestHandOverToTheLeaderMakesUpWhatThePreviousOwnerMissed(t *testing.T) {
 	if by := got[ms(fire.Add(time.Second))][2]; len(by) != 1 || by[0] != a.id {
 		t.Fatalf("item 2 of the fire B missed ran on %v; want the leader's make-up (runs by fire %v)", by, got)
 	}
-	if by := got[ms(fire.Add(2 * time.Second))][2]; len(by) != 1 || by[0] != a.id {
+	if by := got[ms(fire.Add(2*time.Second))][2]; len(by) != 1 || by[0] != a.id {
 		t.Fatalf("item 2 of the leader's fire ran on %v (runs by fire %v)", by, got)
 	}
 }
