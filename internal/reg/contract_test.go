@@ -34,6 +34,7 @@ func TestContract(t *testing.T) {
 		{"NamespaceWithSlash", testNamespaceWithSlash},
 		{"RegistryTime", testRegistryTime},
 		{"Ctime", testCtime},
+		{"GetStat", testGetStat},
 		{"CacheEvents", testCacheEvents},
 		{"HandlerCallsBack", testHandlerCallsBack},
 		{"WatchesAfterReconnect", testWatchesAfterReconnect},
@@ -389,6 +390,33 @@ func testCtime(t *testing.T, b backend) {
 	must(t, c.Update("/job/sharding/0/running", "10.0.0.2@-@2"))
 	if again, err := c.Ctime("/job/sharding/0/running"); err != nil || !again.Equal(created) {
 		t.Fatalf("Ctime after an update = %v, %v; want the creation time %v", again, err, created)
+	}
+}
+
+// GetStat's transaction ids order writes: a node written after another was created has a
+// larger Mzxid than that one's Czxid, whatever the clocks say.
+func testGetStat(t *testing.T, b backend) {
+	c := b.openNS(t, testConfig(t))
+	if _, _, err := c.GetStat("/job/sharding/0"); !errors.Is(err, ErrNoNode) || err.Error() != "reg: /job/sharding/0: zk: node does not exist" {
+		t.Fatalf("GetStat of a missing node: %v", err)
+	}
+	must(t, c.Persist("/job/sharding/0", "1"))
+	data, item, err := c.GetStat("/job/sharding/0")
+	must(t, err)
+	if data != "1" || item.Mzxid != item.Czxid || item.Version != 0 {
+		t.Fatalf("GetStat of a new node = %q, %+v", data, item)
+	}
+	must(t, c.Persist("/job/sharding/0/instance", "10.0.0.1@-@1"))
+	_, owner, err := c.GetStat("/job/sharding/0/instance")
+	must(t, err)
+	must(t, c.Update("/job/sharding/0", "2"))
+	data, again, err := c.GetStat("/job/sharding/0")
+	must(t, err)
+	if data != "2" || again.Czxid != item.Czxid || again.Version != 1 || item.Mzxid >= owner.Czxid || again.Mzxid <= owner.Czxid {
+		t.Fatalf("GetStat after an update = %q, %+v (before %+v; the child created in between: %+v)", data, again, item, owner)
+	}
+	if again.Ctime.Before(time.Now().Add(-time.Minute)) || again.Ctime.After(time.Now().Add(time.Minute)) {
+		t.Fatalf("GetStat's Ctime = %v, now %v", again.Ctime, time.Now())
 	}
 }
 
