@@ -154,10 +154,13 @@ type withoutCache struct{ Source }
 func (withoutCache) Cached(job, path string) (reg.Cached, bool) { return reg.Cached{}, false }
 
 // The dumps of TestDumpOnZooKeeper. The configuration is the engine's YAML of the job; the IP
-// 192.168.3.7, in paths and values, is ip1. leader/election/latch is gone (reaped).
+// 192.168.3.7, in paths and values, is ip1. leader/election/latch is gone (reaped). recorders/
+// is the engine's own (a Go instance records its fires in sharding/{item}).
 const (
 	registered = `/dumpJob/servers | 
 /dumpJob/servers/ip1 | ENABLED
+/dumpJob/recorders | 
+/dumpJob/recorders/ip1@-@4242 | 
 /dumpJob/leader | 
 /dumpJob/leader/sharding | 
 /dumpJob/leader/sharding/necessary | 
@@ -178,6 +181,8 @@ serverIp: ip1
 /dumpJob/sharding/1/instance | ip1@-@4242 |  | 
 /dumpJob/servers | 
 /dumpJob/servers/ip1 | DISABLED | /dumpJob/servers/ip1 | ENABLED
+/dumpJob/recorders | 
+/dumpJob/recorders/ip1@-@4242 | 
 /dumpJob/leader | 
 /dumpJob/leader/sharding | 
 /dumpJob/leader/election | 
