@@ -117,6 +117,8 @@ func TestDumpServiceOnZooKeeper(t *testing.T) {
 	cfg := nodedata.MarshalJobConfig(props.Jobs["dumpedJob"].Configuration("dumpedJob"))
 	want := "/dumpedJob/servers | \n" +
 		"/dumpedJob/servers/ip1 | ENABLED\n" +
+		"/dumpedJob/recorders | \n" +
+		"/dumpedJob/recorders/ip1@-@" + pid + " | \n" +
 		"/dumpedJob/leader | \n" +
 		"/dumpedJob/leader/sharding | \n" +
 		"/dumpedJob/leader/sharding/necessary | \n" +
