@@ -176,27 +176,37 @@ func (j *Job) startedOps(scs []jobapi.ShardingContext, catchUp, failover bool) (
 
 // missedFire is the latest fire of item i that the record proves its crashed owner x missed:
 // scheduled by the cron in force after what x is accountable for, and not after seen, the
-// moment the crash was seen. x is accountable after its record; with none, from the moment it
-// was given the item, if x records its fires (a Go instance: see nodepath.Recorders). Zero when
-// there is no such fire, or x is an ElasticJob instance.
+// moment the crash was seen. x is accountable after its record, if it wrote it since it was
+// given the item (or kept the item across a resharding); else from the moment it was given the
+// item, if x records its fires (a Go instance: see nodepath.Recorders). Zero when there is no
+// such fire, or x is an ElasticJob instance.
 func (j *Job) missedFire(i int, x string, seen time.Time) time.Time {
 	sched, from := j.schedule()
 	if sched == nil {
 		return time.Time{}
 	}
-	rec, err := j.record(i)
+	c := j.rt.center
+	data, st, err := c.GetStat(nodepath.Item(j.name, i))
 	if err != nil {
 		return time.Time{}
 	}
-	if rec.by != x {
+	_, given, err := c.GetStat(nodepath.ItemInstance(j.name, i))
+	if err != nil {
+		return time.Time{}
+	}
+	rec := parseRecord(data)
+	j.mu.Lock()
+	prev := j.prevOwner[i]
+	j.mu.Unlock()
+	if rec.by != x || (st.Mzxid < given.Czxid && prev != x) {
+		// Not x's record for this assignment: an older one (the item came back to x from
+		// someone else), another owner's, or none.
 		if !j.isRecorder(x) {
 			return time.Time{}
 		}
-		given, err := j.rt.center.Ctime(nodepath.ItemInstance(j.name, i))
-		if err != nil {
-			return time.Time{}
+		if given.Ctime.After(rec.given) {
+			rec.given = given.Ctime
 		}
-		rec = record{fire: rec.fire, by: x, given: given}
 	}
 	after := rec.accountable()
 	if after.IsZero() {
