@@ -5,7 +5,7 @@
 #   chromium.sh install   install it once (apt-get, as root or through sudo) and print its path
 set -euo pipefail
 readonly ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-source "$ROOT/scripts/dbserver.sh"
+source "$ROOT/scripts/common.sh"
 
 cmd_install() {
 	command -v chromium >/dev/null || apt_install chromium
