@@ -62,6 +62,15 @@ SEED ?= 0
 chaos:
 	$(GO) run ./chaos/cmd/ejchaos -duration $(DURATION) -seed $(SEED)
 
+# What metrics add to a fire of the engine's BenchmarkFire, in instructions counted by valgrind
+# (callgrind), which a loaded machine does not distort; prints the ratio (target: at most 1.05).
+# FIRES per run, REPS runs of each (the median); installs valgrind when missing.
+FIRES ?= 5000
+REPS ?= 3
+.PHONY: bench-overhead
+bench-overhead:
+	@bash scripts/instructions.sh $(FIRES) $(REPS)
+
 # The benchmarks (cmd/ejbench): starts its own ZooKeeper, runs every row (about 12 minutes),
 # prints the table and writes it into BENCHMARKS.md. BENCHFLAGS adds flags, e.g. -reps 5.
 BENCHFLAGS ?=

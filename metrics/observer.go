@@ -1,6 +1,8 @@
 package metrics
 
 import (
+	"time"
+
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/elasticjob-go/elasticjob/starter"
@@ -21,13 +23,13 @@ type Process struct {
 // metrics are made of).
 type Observer struct {
 	itemRuns        *prometheus.CounterVec
-	itemDuration    *prometheus.HistogramVec
-	fireDelay       *prometheus.HistogramVec
+	itemDuration    *histogramVec
+	fireDelay       *histogramVec
 	misfires        *prometheus.CounterVec
 	failovers       *prometheus.CounterVec
 	makeUps         *prometheus.CounterVec
 	reshardings     *prometheus.CounterVec
-	reshardDuration *prometheus.HistogramVec
+	reshardDuration *histogramVec
 	leader          *prometheus.GaugeVec
 	expiries        prometheus.Counter
 	collectors      []prometheus.Collector
@@ -39,10 +41,10 @@ func New(p Process) *Observer {
 	o := &Observer{
 		itemRuns: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "elasticjob_item_runs_total",
 			Help: "Sharding items run to their end on this instance, by result (success or failure)."}, []string{"job", "result"}),
-		itemDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "elasticjob_item_duration_seconds",
-			Help: "Time a sharding item ran, from the start of Execute to its return.", Buckets: prometheus.ExponentialBuckets(0.001, 4, 11)}, job),
-		fireDelay: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "elasticjob_fire_delay_seconds",
-			Help: "Time from a cron fire's scheduled time to the start of its item's Execute.", Buckets: prometheus.ExponentialBuckets(0.0005, 4, 10)}, job),
+		itemDuration: newHistogramVec("elasticjob_item_duration_seconds",
+			"Time a sharding item ran, from the start of Execute to its return.", prometheus.ExponentialBuckets(0.001, 4, 11)),
+		fireDelay: newHistogramVec("elasticjob_fire_delay_seconds",
+			"Time from a cron fire's scheduled time to the start of its item's Execute.", prometheus.ExponentialBuckets(0.0005, 4, 10)),
 		misfires: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "elasticjob_misfires_total",
 			Help: "Cron fires that found the previous run still going and were flagged misfired."}, job),
 		failovers: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "elasticjob_failovers_total",
@@ -51,8 +53,8 @@ func New(p Process) *Observer {
 			Help: "Runs making up fires that nobody served (a suspension, a crash window, a hand-over)."}, job),
 		reshardings: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "elasticjob_reshardings_total",
 			Help: "Reshardings this instance wrote as the job's leader, by result (success or failure)."}, []string{"job", "result"}),
-		reshardDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "elasticjob_resharding_duration_seconds",
-			Help: "Time of a successful resharding, from the flag seen to the transaction done.", Buckets: prometheus.ExponentialBuckets(0.001, 4, 8)}, job),
+		reshardDuration: newHistogramVec("elasticjob_resharding_duration_seconds",
+			"Time of a successful resharding, from the flag seen to the transaction done.", prometheus.ExponentialBuckets(0.001, 4, 8)),
 		leader: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "elasticjob_leader",
 			Help: "1 while this instance is the job's leader, else 0."}, job),
 		expiries: prometheus.NewCounter(prometheus.CounterOpts{Name: "elasticjob_registry_session_expiries_total",
@@ -94,14 +96,14 @@ func (o *Observer) ForJob(job string) starter.Observer {
 	m := &jobMetrics{
 		succeeded:       o.itemRuns.WithLabelValues(job, "success"),
 		failed:          o.itemRuns.WithLabelValues(job, "failure"),
-		duration:        o.itemDuration.WithLabelValues(job),
-		delay:           o.fireDelay.WithLabelValues(job),
+		duration:        o.itemDuration.forJob(job),
+		delay:           o.fireDelay.forJob(job),
 		misfires:        o.misfires.WithLabelValues(job),
 		failovers:       o.failovers.WithLabelValues(job),
 		makeUps:         o.makeUps.WithLabelValues(job),
 		reshardings:     o.reshardings.WithLabelValues(job, "success"),
 		reshardFailures: o.reshardings.WithLabelValues(job, "failure"),
-		reshardDuration: o.reshardDuration.WithLabelValues(job),
+		reshardDuration: o.reshardDuration.forJob(job),
 		leader:          o.leader.WithLabelValues(job),
 	}
 	return m
@@ -130,10 +132,10 @@ func (o *Observer) Observe(e starter.Event) {
 // jobMetrics is one job's label children.
 type jobMetrics struct {
 	succeeded, failed            prometheus.Counter
-	duration, delay              prometheus.Observer
+	duration, delay              *histogram
 	misfires, failovers, makeUps prometheus.Counter
 	reshardings, reshardFailures prometheus.Counter
-	reshardDuration              prometheus.Observer
+	reshardDuration              *histogram
 	leader                       prometheus.Gauge
 }
 
@@ -144,9 +146,11 @@ func (m *jobMetrics) Observe(e starter.Event) {
 	case starter.EventItemFinished:
 		// The fire delay is taken here too (the item started at Time - Duration): one event per
 		// item. Only a cron fire's (or a trigger's): a misfire, failover or make-up run serves
-		// a fire from the past on purpose.
+		// a fire from the past on purpose. In Unix nanoseconds: time.Time's Add and Sub check
+		// for overflow and monotonic readings, at a cost a fire notices.
 		if e.Source == starter.SourceNormal && !e.FireTime.IsZero() {
-			m.delay.Observe(max(0, e.Time.Add(-e.Duration).Sub(e.FireTime).Seconds()))
+			delay := time.Duration(e.Time.UnixNano()-e.FireTime.UnixNano()) - e.Duration
+			m.delay.Observe(max(0, delay.Seconds()))
 		}
 		if e.Err == nil {
 			m.succeeded.Inc()
