@@ -24,6 +24,8 @@ type dialect struct {
 	// completeSuffix turns a multi-row INSERT of completed executions into an upsert: a row that
 	// exists (its start was written) gets the outcome, a missing one is inserted whole.
 	completeSuffix string
+	// arrays: rows go as one array per column, unnested by the database (insertArrays).
+	arrays bool
 }
 
 // The DDL is ElasticJob's (tracing-rdb's MySQL.properties and PostgreSQL.properties), with IF NOT
@@ -86,6 +88,7 @@ var (
 		},
 		numbered:       true,
 		completeSuffix: " ON CONFLICT (id) DO UPDATE SET is_success = EXCLUDED.is_success, complete_time = EXCLUDED.complete_time, failure_cause = EXCLUDED.failure_cause",
+		arrays:         true,
 	}
 	sqliteDialect = &dialect{
 		name:            "SQLite",

@@ -29,6 +29,7 @@ type writer struct {
 	queue    chan record
 	ids      *ids
 	hostname string // the execution rows' hostname
+	scratch  batchScratch
 
 	started     atomic.Bool
 	dropped     atomic.Uint64
@@ -166,7 +167,7 @@ func (w *writer) write(batch []record) bool {
 	failing := false
 	for len(batch) > 0 {
 		ctx, cancel := context.WithTimeout(w.abandon, writeTimeout)
-		err := w.store.writeBatch(ctx, batch, w.ids, w.hostname)
+		err := w.store.writeBatch(ctx, batch, w.ids, w.hostname, &w.scratch)
 		if err == nil {
 			w.written.Add(uint64(len(batch)))
 			batch = nil
@@ -203,7 +204,7 @@ func (w *writer) write(batch []record) bool {
 // connection: the rest is retried).
 func (w *writer) oneByOne(ctx context.Context, batch []record) (int, error) {
 	for i := range batch {
-		err := w.store.writeBatch(ctx, batch[i:i+1], w.ids, w.hostname)
+		err := w.store.writeBatch(ctx, batch[i:i+1], w.ids, w.hostname, &w.scratch)
 		switch {
 		case err == nil:
 			w.written.Add(1)
