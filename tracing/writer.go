@@ -117,24 +117,21 @@ func (w *writer) fill(batch []record) []record {
 // on the same machine) waits until the burst is over instead of competing with it.
 const batchLinger = 200 * time.Millisecond
 
-// linger adds what comes within batchLinger, up to a batch.
+// linger waits batchLinger, then adds what came meanwhile, up to a batch. It sleeps rather than
+// take each record as it comes: a burst of fires posts hundreds of events within milliseconds,
+// and waking the writer for each of them took the fires' CPU (2 cores: their p99 grew by
+// milliseconds). The queue holds what comes while it sleeps.
 func (w *writer) linger(batch []record) []record {
 	if len(batch) >= batchSize {
 		return batch
 	}
 	timer := time.NewTimer(batchLinger)
 	defer timer.Stop()
-	for len(batch) < batchSize {
-		select {
-		case r := <-w.queue:
-			batch = append(batch, r)
-		case <-timer.C:
-			return batch
-		case <-w.closing:
-			return w.fill(batch)
-		}
+	select {
+	case <-timer.C:
+	case <-w.closing:
 	}
-	return batch
+	return w.fill(batch)
 }
 
 // flush writes what is queued at close, until the queue is empty or abandon.
