@@ -1,0 +1,153 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/elasticjob-go/elasticjob/internal/jobapi"
+)
+
+// deployJobs is how many jobs the rolling deploy test shares among its instances:
+// DEPLOY_JOBS when set (a bigger run by hand), else a size that runs in about a minute.
+func deployJobs(t *testing.T) int {
+	if v := os.Getenv("DEPLOY_JOBS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			t.Fatalf("DEPLOY_JOBS=%q: want a positive number", v)
+		}
+		return n
+	}
+	return 40
+}
+
+// ledgerKey is one (job, fire, item) pair.
+type ledgerKey struct {
+	job  string
+	fire time.Time
+	item int
+}
+
+// A rolling deploy with ElasticJob's defaults (monitorExecution on, failover off): three
+// instances share jobs firing every second; each in turn stops gracefully and a new process (a
+// new instance id on the same IP) starts in its place. Every (job, fire, item) between each
+// job's first complete fire and the last fire before the end must have run exactly once,
+// whatever each instance's cache had seen at the fire.
+func TestARollingDeployRunsEveryItemOfEveryFireExactlyOnce(t *testing.T) {
+	cl := newCluster(t, 4*time.Second)
+	n := deployJobs(t)
+	rec := &recorder{}
+	configs := make([]jobapi.JobConfiguration, n)
+	for k := range configs {
+		cfg := jobapi.NewJobConfiguration(fmt.Sprintf("deployJob%03d", k), 3)
+		cfg.Cron = "* * * * * ?"
+		configs[k] = cfg
+	}
+	pids := 100
+	startInstance := func(ip string) *instance {
+		pids++
+		in := cl.start(ip, pids)
+		jobs := make([]*Job, 0, n)
+		for _, cfg := range configs {
+			jobs = append(jobs, in.register(t, cfg, rec))
+		}
+		for _, j := range jobs {
+			j.Schedule()
+		}
+		return in
+	}
+	stop := func(in *instance) {
+		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		defer cancel()
+		if err := in.rt.Close(ctx); err != nil {
+			t.Errorf("stopping %s: %v", in.id, err)
+		}
+		in.closed = true
+		_ = in.center.Close()
+	}
+	ips := []string{"10.0.0.1", "10.0.0.2", "10.0.0.3"}
+	ins := make([]*instance, len(ips))
+	for k, ip := range ips {
+		ins[k] = startInstance(ip)
+	}
+	time.Sleep(4 * time.Second) // settled: every job sharded over the three
+	var stops []time.Time
+	for k, ip := range ips {
+		stops = append(stops, time.Now())
+		stop(ins[k])
+		time.Sleep(2 * time.Second) // the survivors alone
+		ins[k] = startInstance(ip)
+		time.Sleep(4 * time.Second) // settled again
+	}
+	end := time.Now()
+	for _, in := range ins {
+		stop(in)
+	}
+
+	ledger := map[ledgerKey][]string{}
+	for _, r := range rec.all() {
+		k := ledgerKey{job: r.sc.JobName, fire: r.sc.FireTime.UTC(), item: r.sc.ShardingItem}
+		ledger[k] = append(ledger[k], r.instance)
+	}
+	fires := map[string][]time.Time{} // job -> its fires, in order
+	for k := range ledger {
+		if !slices.Contains(fires[k.job], k.fire) {
+			fires[k.job] = append(fires[k.job], k.fire)
+		}
+	}
+	lost, doubled, checked := 0, 0, 0
+	byDeploy := map[string]int{} // "lost|doubled after stop N"
+	var examples []string
+	for _, cfg := range configs {
+		fs := fires[cfg.JobName]
+		slices.SortFunc(fs, func(a, b time.Time) int { return a.Compare(b) })
+		first := slices.IndexFunc(fs, func(f time.Time) bool {
+			for i := range 3 {
+				if len(ledger[ledgerKey{cfg.JobName, f, i}]) == 0 {
+					return false
+				}
+			}
+			return true
+		})
+		if first < 0 {
+			t.Errorf("job %s: no complete fire", cfg.JobName)
+			continue
+		}
+		// Every scheduled fire from the first complete one to the last before the end.
+		for f := fs[first]; f.Before(end.Add(-time.Second)); f = f.Add(time.Second) {
+			after := "before the first stop"
+			for s := len(stops) - 1; s >= 0; s-- {
+				if !f.Before(stops[s].Truncate(time.Second)) {
+					after = fmt.Sprintf("stop %d +%ds", s+1, int(f.Sub(stops[s].Truncate(time.Second))/time.Second))
+					break
+				}
+			}
+			for i := range 3 {
+				checked++
+				ran := ledger[ledgerKey{cfg.JobName, f, i}]
+				switch {
+				case len(ran) == 0:
+					lost++
+					byDeploy["lost at "+after]++
+				case len(ran) > 1:
+					doubled++
+					byDeploy["doubled at "+after]++
+				default:
+					continue
+				}
+				if len(examples) < 10 {
+					examples = append(examples, fmt.Sprintf("%s fire %s item %d ran on %v", cfg.JobName, f.Format("15:04:05"), i, ran))
+				}
+			}
+		}
+	}
+	t.Logf("%d jobs, %d (fire, item) pairs checked: %d never ran, %d ran more than once", n, checked, lost, doubled)
+	if lost+doubled > 0 {
+		t.Errorf("%d (fire, item) pairs never ran and %d ran more than once, of %d; by fire: %v; e.g. %v",
+			lost, doubled, checked, byDeploy, examples)
+	}
+}
