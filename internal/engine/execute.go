@@ -53,6 +53,7 @@ func (j *Job) fireWith(kind runKind, fireTime time.Time, parameter *string) {
 		return
 	}
 	defer j.end()
+	j.setCronRun(kind == kindCron)
 	j.retryClear()
 	if kind == kindCron || kind == kindTrigger {
 		if err := j.runOnce(fireTime, false, parameter); err != nil {
@@ -165,6 +166,7 @@ func (j *Job) runOnce(fireTime time.Time, catchUp bool, parameter *string) error
 	})
 	if len(disabled) > 0 {
 		j.passOver(cfg, disabled, fireTime)
+		j.noteSkipped(disabled, fireTime)
 	}
 	slices.Sort(items)
 	served, gaps := j.handOver(cfg, items, fireTime)
@@ -236,6 +238,15 @@ func (j *Job) compensateMisfires(cfg *jobapi.JobConfiguration, items []int, serv
 		})
 		if len(fires) == 0 {
 			return nil
+		}
+		if j.recording(cfg) {
+			// Every fire since each item's record, not only the coalesced ones (firerecord.go).
+			latest := slices.MaxFunc(fires, time.Time.Compare)
+			if err := j.makeUpMissed(cfg, sameFire(items, latest), SourceMisfire); err != nil {
+				return err
+			}
+			cfg = j.config()
+			continue
 		}
 		for _, fire := range fires {
 			run := slices.DeleteFunc(slices.Clone(items), func(i int) bool { return served[i] && j.servedSince(i, fire) })
@@ -381,16 +392,31 @@ func (j *Job) execute(cfg *jobapi.JobConfiguration, scs []jobapi.ShardingContext
 	marked := cfg.MonitorExecution
 	if marked {
 		err := j.markRunning(cfg, scs, catchUp, fo != nil)
-		if errors.Is(err, reg.ErrNodeExists) && fo == nil {
-			// Some items run elsewhere: leave them out, as ElasticJob does, and mark the rest.
-			held := j.runningElsewhere(items)
+		for round := 0; round < 3 && err != nil && fo == nil; round++ {
+			var served *servedError
+			var held map[int]bool
+			switch {
+			case errors.As(err, &served):
+				// Their fire started elsewhere (see firerecord.go): leave them out.
+				held = served.items
+			case errors.Is(err, reg.ErrNodeExists):
+				// Some items run elsewhere: leave them out, as ElasticJob does, and mark the rest.
+				held = j.runningElsewhere(items)
+			}
+			if held == nil {
+				break
+			}
 			scs = slices.DeleteFunc(slices.Clone(scs), func(sc jobapi.ShardingContext) bool { return held[sc.ShardingItem] })
 			items = slices.DeleteFunc(items, func(i int) bool { return held[i] })
 			if len(items) == 0 {
-				j.log.Debug("run: every item is running elsewhere", "held", held)
+				j.log.Debug("run: every item is running elsewhere or has started its fire", "held", held)
 				return false, nil
 			}
 			err = j.markRunning(cfg, scs, catchUp, fo != nil)
+		}
+		if served := (*servedError)(nil); errors.As(err, &served) {
+			j.log.Debug("run: items' fires started elsewhere meanwhile", "error", err)
+			return false, nil
 		}
 		if err != nil {
 			if errors.Is(err, reg.ErrNodeExists) {
@@ -484,7 +510,18 @@ func (j *Job) markRunning(cfg *jobapi.JobConfiguration, scs []jobapi.ShardingCon
 			}
 			ops = append(ops, started...)
 		}
+		recording := j.recording(cfg)
+		if recording {
+			fired, err := j.fireRecordOps(scs)
+			if err != nil {
+				return err
+			}
+			ops = append(ops, fired...)
+		}
 		err := j.rt.txns.Txn(ops...)
+		if recording {
+			j.recorded(scs, err)
+		}
 		if !errors.Is(err, reg.ErrBadVersion) || attempt == 3 {
 			return err
 		}

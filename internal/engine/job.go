@@ -87,7 +87,11 @@ type Job struct {
 	registeredSession int64               // the session that owns our instance node
 	pendingClear      []string            // running/failover/failovering nodes a run could not delete
 	lastReconcile     time.Time
-	warned            map[string]string // path -> data already reported as broken
+	registeredAt      time.Time           // when this instance first registered the job (see fire records)
+	cronRun           bool                // the run in progress serves a cron fire (see fire records)
+	records           map[int]knownRecord // sharding/{i}'s record as this instance last wrote or read it
+	skipped           map[int]time.Time   // the last fire skipped for each disabled item (see fire records)
+	warned            map[string]string   // path -> data already reported as broken
 }
 
 func (j *Job) isShutdown() bool {

@@ -239,17 +239,47 @@ func (j *Job) removeOwnNodesNow(interrupted []int) error {
 	if len(ops) == 0 {
 		return nil
 	}
-	if err := j.rt.txns.Txn(ops...); err == nil || !errors.Is(err, reg.ErrNoNode) {
+	// The leaver asks for the resharding itself, in the same transaction: the survivors' next
+	// fire reshards, instead of the one after their leader has seen the node go. Created, or
+	// written again when it exists (a resharding in progress then reads the membership again).
+	flag, ask := j.reshardingFlagOp()
+	if ask {
+		ops = append(ops, flag)
+	}
+	err := j.rt.txns.Txn(ops...)
+	if err == nil || !(errors.Is(err, reg.ErrNoNode) || errors.Is(err, reg.ErrNodeExists)) {
 		return err
 	}
-	// Some node went meanwhile (an operator, the run clearing its item): one by one.
+	// Some node went meanwhile (an operator, the run clearing its item, a resharding deleting the
+	// flag) or the flag came: one by one.
 	var errs []error
 	for _, op := range ops {
+		if op.Path == flag.Path {
+			continue
+		}
 		if err := c.Remove(op.Path); err != nil {
 			errs = append(errs, err)
 		}
 	}
+	if ask {
+		if err := j.raiseReshardingFlag(); err != nil {
+			errs = append(errs, err)
+		}
+	}
 	return errors.Join(errs...)
+}
+
+// reshardingFlagOp is the operation that asks for a resharding when this instance leaves; ask is
+// false when static sharding keeps the assignment.
+func (j *Job) reshardingFlagOp() (op reg.Op, ask bool) {
+	path := nodepath.ShardingNecessary(j.name)
+	if j.staticLocked() {
+		return reg.Op{Path: path}, false
+	}
+	if ok, err := j.rt.center.Exists(path); err == nil && ok {
+		return reg.Op{Kind: reg.OpUpdate, Path: path}, true
+	}
+	return reg.Op{Kind: reg.OpCreate, Path: path}, true
 }
 
 // shutdownByOperator handles the deletion of our instance node by someone else: ElasticJob's

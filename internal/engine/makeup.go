@@ -481,6 +481,9 @@ func (j *Job) handOver(cfg *jobapi.JobConfiguration, items []int, fireTime time.
 	j.lastItems, j.lastItemsSession, j.lastItemsOwners = slices.Clone(items), session, j.ownersChanged
 	sched, from := j.sched, j.schedFrom
 	j.mu.Unlock()
+	if !makesUp(cfg) && j.recording(cfg) && !fireTime.IsZero() && sched != nil {
+		return j.takeOverRecords(items, prev, fireTime, sched, from)
+	}
 	if !makesUp(cfg) || fireTime.IsZero() || sched == nil {
 		return nil, nil
 	}
@@ -515,6 +518,9 @@ func (j *Job) handOver(cfg *jobapi.JobConfiguration, items []int, fireTime time.
 // makeUpGaps runs the missed fires handOver found, one run for all the items, each with its own
 // fire time.
 func (j *Job) makeUpGaps(cfg *jobapi.JobConfiguration, gaps map[int]time.Time) error {
+	if recordsFires(cfg) {
+		return j.makeUpMissed(cfg, gaps, SourceMakeUp)
+	}
 	items := slices.Sorted(maps.Keys(gaps))
 	scs, ok := j.contexts(cfg, items, gaps)
 	if !ok {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/elasticjob-go/elasticjob/internal/jobapi"
 	"github.com/elasticjob-go/elasticjob/internal/jobconf"
@@ -110,6 +111,9 @@ func (j *Job) register() error {
 	if err := c.Persist(nodepath.Server(j.name, j.rt.ip), state); err != nil {
 		return fmt.Errorf("engine: job %q: %w", j.name, err)
 	}
+	j.mu.Lock()
+	j.registeredAt = time.Now()
+	j.mu.Unlock()
 	if err := j.createInstanceNode(true); err != nil {
 		return err
 	}
