@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/elasticjob-go/elasticjob/internal/jobapi"
+	"github.com/elasticjob-go/elasticjob/internal/nodepath"
+	"github.com/elasticjob-go/elasticjob/internal/testkit"
 )
 
 // deployJobs is how many jobs the rolling deploy test shares among its instances:
@@ -22,7 +24,7 @@ func deployJobs(t *testing.T) int {
 		}
 		return n
 	}
-	return 40
+	return 60
 }
 
 // ledgerKey is one (job, fire, item) pair.
@@ -149,5 +151,83 @@ func TestARollingDeployRunsEveryItemOfEveryFireExactlyOnce(t *testing.T) {
 	if lost+doubled > 0 {
 		t.Errorf("%d (fire, item) pairs never ran and %d ran more than once, of %d; by fire: %v; e.g. %v",
 			lost, doubled, checked, byDeploy, examples)
+	}
+}
+
+// A whole cluster that was down makes up nothing: the fires from before the job's oldest live
+// instance registered are not run when it starts again, however old the items' records are.
+func TestAClusterThatWasDownMakesUpNothing(t *testing.T) {
+	cl := newCluster(t, 4*time.Second)
+	cfg := jobapi.NewJobConfiguration("downJob", 3)
+	cfg.Cron = "* * * * * ?"
+	rec := &recorder{}
+	start := func(pid int) []*instance {
+		ins := []*instance{cl.start("10.0.0.1", pid), cl.start("10.0.0.2", pid+1)}
+		for _, in := range ins {
+			in.register(t, cfg, rec).Schedule()
+		}
+		return ins
+	}
+	stopAll := func(ins []*instance) {
+		for _, in := range ins {
+			ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+			if err := in.rt.Close(ctx); err != nil {
+				t.Errorf("stopping %s: %v", in.id, err)
+			}
+			cancel()
+		}
+	}
+	first := start(100)
+	testkit.Eventually(t, 20*time.Second, func() bool { return len(rec.byFire()) >= 3 }, "three fires before the stop")
+	stopAll(first)
+	down := time.Now()
+	time.Sleep(3 * time.Second)
+	up := time.Now()
+	second := start(200)
+	testkit.Eventually(t, 20*time.Second, func() bool {
+		for _, r := range rec.all() {
+			if r.sc.FireTime.After(up.Add(time.Second)) {
+				return true
+			}
+		}
+		return false
+	}, "a fire after the restart")
+	time.Sleep(2 * time.Second) // a make-up, if any, has run by now
+	stopAll(second)
+	for _, r := range rec.all() {
+		if r.sc.FireTime.After(down) && r.sc.FireTime.Before(up.Add(-time.Second)) {
+			t.Errorf("item %d of the fire at %s, while the cluster was down, ran on %s", r.sc.ShardingItem, r.sc.FireTime.Format(time.TimeOnly), r.instance)
+		}
+	}
+}
+
+// Fires skipped because an operator disabled the item are not made up when it is enabled again.
+func TestFiresOfADisabledItemAreNotMadeUp(t *testing.T) {
+	cl := newCluster(t, 4*time.Second)
+	cfg := jobapi.NewJobConfiguration("disabledItemJob", 2)
+	cfg.Cron = "* * * * * ?"
+	rec := &recorder{}
+	a := cl.start("10.0.0.1", 100)
+	a.register(t, cfg, rec).Schedule()
+	ranAfter := func(item int, t0 time.Time) bool {
+		for _, r := range rec.all() {
+			if r.sc.ShardingItem == item && r.sc.FireTime.After(t0) {
+				return true
+			}
+		}
+		return false
+	}
+	testkit.Eventually(t, 20*time.Second, func() bool { return ranAfter(0, time.Time{}) }, "item 0 ran")
+	must(t, a.center.Persist(nodepath.ItemDisabled("disabledItemJob", 0), ""))
+	disabled := time.Now()
+	time.Sleep(3 * time.Second)
+	must(t, a.center.Remove(nodepath.ItemDisabled("disabledItemJob", 0)))
+	enabled := time.Now()
+	testkit.Eventually(t, 20*time.Second, func() bool { return ranAfter(0, enabled.Add(time.Second)) }, "item 0 ran again")
+	time.Sleep(time.Second)
+	for _, r := range rec.all() {
+		if r.sc.ShardingItem == 0 && r.sc.FireTime.After(disabled.Add(time.Second)) && r.sc.FireTime.Before(enabled.Add(-time.Second)) {
+			t.Errorf("item 0's fire at %s, while it was disabled, ran", r.sc.FireTime.Format(time.TimeOnly))
+		}
 	}
 }
