@@ -20,7 +20,7 @@
 // at level INFO.
 //
 // Beyond ElasticJob: the next fire time of each job (JobBriefInfo.NextFireTime), the fire last
-// started on each item (ShardingInfo.LastFireStarted, recorded when make-up is on), and a
+// started on each item (ShardingInfo.LastFireStarted, recorded with monitorExecution and misfire on), and a
 // trigger that runs the job once with a one-off job parameter (TriggerWithParameter), which Go
 // instances honour and Java instances run with their own parameter.
 //

@@ -79,8 +79,8 @@ type ShardingInfo struct {
 	Status     ShardingStatus `json:"status"`
 	Failover   bool           `json:"failover"` // sharding/{i}/failover exists: run by failover
 	// LastFireStarted is the scheduled fire last started on the item, as the run records it
-	// in sharding/{i} when make-up is on (failover, misfire and monitorExecution); nil when
-	// nothing is recorded. Not ElasticJob's.
+	// in sharding/{i} when monitorExecution and misfire are on (a trigger records nothing); nil
+	// when nothing is recorded. Not ElasticJob's.
 	LastFireStarted *time.Time `json:"lastFireStarted,omitempty"`
 }
 

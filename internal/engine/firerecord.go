@@ -249,7 +249,9 @@ func (j *Job) makeUpMissed(cfg *jobapi.JobConfiguration, gaps map[int]time.Time,
 // upSince is when the job's oldest live instance registered (its instance node's creation, on the
 // registry's clock), else when this instance did: fires before it were missed while no instance
 // ran the job (a whole cluster down) and are not made up; fires after it were missed by a
-// hand-over (a leaver's items before the resharding, a joiner's before it was scheduled).
+// hand-over (a leaver's items before the resharding, a joiner's before it was scheduled). With an
+// instance that records nothing among them (an ElasticJob instance, see nodepath.Recorders), a
+// record proves no miss: it is now, and nothing is made up.
 func (j *Job) upSince() time.Time {
 	j.mu.Lock()
 	since := j.registeredAt
@@ -257,6 +259,15 @@ func (j *Job) upSince() time.Time {
 	ids, err := j.rt.center.Children(nodepath.Instances(j.name))
 	if err != nil {
 		return since
+	}
+	recorders, err := j.rt.center.Children(nodepath.Recorders(j.name))
+	if err != nil {
+		return since
+	}
+	for _, id := range ids {
+		if !slices.Contains(recorders, id) {
+			return time.Now()
+		}
 	}
 	for _, id := range ids {
 		if t, err := j.rt.center.Ctime(nodepath.Instance(j.name, id)); err == nil && t.Before(since) {
