@@ -337,9 +337,20 @@ func testNamespaceWithSlash(t *testing.T, b backend) {
 	rawCfg := testConfig(t)
 	rawCfg.Namespace = ""
 	raw := b.open(t, rawCfg)
-	if got, err := raw.Get("/" + cfg.Namespace + "/job/config"); err != nil || got != "x" {
-		t.Fatalf("raw read of /%s/job/config = %q, %v", cfg.Namespace, got, err)
+	// raw is another session, maybe on another server of an ensemble: ZooKeeper orders each
+	// session's reads after its own writes only, so another session's write shows up there soon
+	// after, not at once.
+	rawRead := func(want string) {
+		t.Helper()
+		var got string
+		var err error
+		testkit.Eventually(t, 10*time.Second, func() bool {
+			got, err = raw.Get("/" + cfg.Namespace + "/job/config")
+			return err == nil && got == want
+		}, "raw read of /%s/job/config = %q, %v; want %q", cfg.Namespace, testkit.Later[string](func() string { return got }),
+			testkit.Later[error](func() error { return err }), want)
 	}
+	rawRead("x")
 	if kids, _ := c.Children("/"); !slices.Equal(kids, []string{"job"}) {
 		t.Fatalf("namespace children = %q", kids)
 	}
@@ -348,9 +359,7 @@ func testNamespaceWithSlash(t *testing.T, b backend) {
 		t.Fatalf("job node owner %#x: not persistent", stat.EphemeralOwner)
 	}
 	must(t, c.Txn(Op{Kind: OpUpdate, Path: "/job/config", Value: "y"})) // checks the namespace root
-	if got, _ := raw.Get("/" + cfg.Namespace + "/job/config"); got != "y" {
-		t.Fatalf("after Txn: %q", got)
-	}
+	rawRead("y")
 	// Curator creates the namespace root lazily, as a container: empty, it is reaped.
 	must(t, c.Remove("/job"))
 	b.expectReaped(t, raw, "/"+cfg.Namespace)
