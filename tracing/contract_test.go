@@ -381,3 +381,43 @@ func TestContractJobSelection(t *testing.T) {
 		t.Fatalf("error %v", err)
 	}
 }
+
+// The engine asks ForJob once per job: an untraced job gets no observer (the engine then builds
+// none of its events for tracing), a traced one a tracer that writes the job's rows.
+func TestContractForJob(t *testing.T) {
+	s := openStore(t, backends[0].open(t))
+	o, err := NewObserver(s, Options{ExcludeJobNames: []string{"skipped"}, Logger: quietLog})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := o.ForJob("skipped"); got != nil {
+		t.Fatalf("ForJob of an excluded job: %#v, want nil", got)
+	}
+	traced := o.ForJob("perjob")
+	if traced == nil {
+		t.Fatal("ForJob of a traced job: nil")
+	}
+	for _, e := range run("perjob", starter.SourceNormal, 0, []int{0, 1}, map[int]error{1: errors.New("boom")}) {
+		traced.Observe(e)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := o.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.Executions(ctx, ExecutionQuery{JobName: "perjob", Paging: Paging{Sort: "shardingItem", Order: "ASC"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Total != 2 || p.Rows[0].Outcome() != Succeeded || p.Rows[1].Outcome() != Failed || p.Rows[1].FailureCause != "boom" {
+		t.Fatalf("execution rows %+v", p.Rows)
+	}
+	st, err := s.StatusTraces(ctx, StatusQuery{JobName: "perjob", Paging: Paging{Sort: "state", Order: "DESC"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"TASK_STAGING [0, 1] Job 'perjob' execute begin.", "TASK_RUNNING [0, 1] ", "TASK_ERROR [0, 1] {1=boom}"}
+	if got := statesOf(st.Rows); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("status rows\n got %q\nwant %q", got, want)
+	}
+}

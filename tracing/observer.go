@@ -29,7 +29,10 @@ type Options struct {
 const DefaultQueueSize = 16384
 
 // Observer turns the engine's events into ElasticJob's rows and hands them to its writer. It
-// never blocks the engine: Observe puts the rows on a bounded queue and returns.
+// never blocks the engine: Observe puts the rows on a bounded queue and returns. It is a
+// starter.JobObserver (the job filter is applied and each job's state found once, when the job
+// registers; an untraced job gets no observer, so the engine builds no event of it for tracing)
+// and a starter.KindsObserver (the engine builds only the events that make rows).
 type Observer struct {
 	w        *writer
 	ids      *ids
@@ -37,9 +40,16 @@ type Observer struct {
 	exclude  map[string]bool
 	hostname string
 
+	mu   sync.Mutex
+	jobs map[string]*jobTrace // the traced jobs seen so far
+}
+
+// jobTrace is one traced job's state between its events.
+type jobTrace struct {
+	o       *Observer
 	mu      sync.Mutex
 	running map[itemRun]record // started items, for their completion
-	runTask map[string]string  // job -> task id of its latest run, for a misfire's rows
+	runTask string             // task id of the job's latest run, for a misfire's rows
 }
 
 // itemRun identifies an item run in progress.
@@ -88,8 +98,7 @@ func newObserver(opts Options) (*Observer, error) {
 		include:  set(opts.IncludeJobNames),
 		exclude:  set(opts.ExcludeJobNames),
 		hostname: host,
-		running:  map[itemRun]record{},
-		runTask:  map[string]string{},
+		jobs:     map[string]*jobTrace{},
 	}, nil
 }
 
@@ -109,23 +118,50 @@ func (o *Observer) Written() uint64 { return o.w.written.Load() }
 // ends is dropped and counted.
 func (o *Observer) Close(ctx context.Context) error { return o.w.close(ctx) }
 
+// traceKinds are the events that make rows: the engine builds no other for tracing.
+var traceKinds = starter.Kinds(starter.EventRunStaged, starter.EventRunEmpty, starter.EventMisfired,
+	starter.EventRunStarted, starter.EventItemStarted, starter.EventItemFinished, starter.EventRunFinished)
+
+// Kinds are the events the observer takes (starter.KindsObserver).
+func (o *Observer) Kinds() starter.EventKinds { return traceKinds }
+
+// ForJob returns the job's tracer, or nil for a job that is not traced (starter.JobObserver).
+func (o *Observer) ForJob(job string) starter.Observer {
+	if !o.Traces(job) {
+		return nil
+	}
+	return o.job(job)
+}
+
+// job is the job's state, made at its first use.
+func (o *Observer) job(name string) *jobTrace {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	j := o.jobs[name]
+	if j == nil {
+		j = &jobTrace{o: o, running: map[itemRun]record{}}
+		o.jobs[name] = j
+	}
+	return j
+}
+
+// Observe takes an event that comes without ForJob (from an observer that fans out without
+// asking it): a traced job's goes to the job's tracer.
+func (o *Observer) Observe(e starter.Event) {
+	if traceKinds.Has(e.Kind) && o.Traces(e.Job) {
+		o.job(e.Job).Observe(e)
+	}
+}
+
 // Observe records a run's events as ElasticJob-Lite does (LiteJobFacade and ElasticJobExecutor).
 // It formats nothing: the writer does, off the fire path.
-func (o *Observer) Observe(e starter.Event) {
-	switch e.Kind {
-	case starter.EventRunStaged, starter.EventRunEmpty, starter.EventMisfired, starter.EventRunStarted,
-		starter.EventItemStarted, starter.EventItemFinished, starter.EventRunFinished:
-	default:
-		return
-	}
-	if !o.Traces(e.Job) {
-		return
-	}
+func (j *jobTrace) Observe(e starter.Event) {
+	o := j.o
 	switch e.Kind {
 	case starter.EventRunStaged:
-		o.mu.Lock()
-		o.runTask[e.Job] = e.TaskID
-		o.mu.Unlock()
+		j.mu.Lock()
+		j.runTask = e.TaskID
+		j.mu.Unlock()
 		o.status(e, e.TaskID, stateStaging, beginMessage)
 	case starter.EventRunEmpty:
 		e.Items = nil
@@ -133,9 +169,9 @@ func (o *Observer) Observe(e starter.Event) {
 	case starter.EventMisfired:
 		// ElasticJob stages the fire, then finds the previous run going: both rows, with the
 		// task id of the run in progress.
-		o.mu.Lock()
-		taskID := o.runTask[e.Job]
-		o.mu.Unlock()
+		j.mu.Lock()
+		taskID := j.runTask
+		j.mu.Unlock()
 		o.status(e, taskID, stateStaging, beginMessage)
 		o.status(e, taskID, stateFinished, misfireMessage)
 	case starter.EventRunStarted:
@@ -150,16 +186,16 @@ func (o *Observer) Observe(e starter.Event) {
 		}
 	case starter.EventItemStarted:
 		r := record{seq: o.ids.next.Add(1), job: e.Job, taskID: e.TaskID, time: e.Time, source: e.Source.String(), item: e.Item}
-		o.mu.Lock()
-		o.running[itemRun{e.TaskID, e.Item}] = r
-		o.mu.Unlock()
+		j.mu.Lock()
+		j.running[itemRun{e.TaskID, e.Item}] = r
+		j.mu.Unlock()
 		o.w.post(r)
 	case starter.EventItemFinished:
 		key := itemRun{e.TaskID, e.Item}
-		o.mu.Lock()
-		r, ok := o.running[key]
-		delete(o.running, key)
-		o.mu.Unlock()
+		j.mu.Lock()
+		r, ok := j.running[key]
+		delete(j.running, key)
+		j.mu.Unlock()
 		if !ok { // started before this observer: the completion is the whole row
 			r = record{seq: o.ids.next.Add(1), job: e.Job, taskID: e.TaskID, time: e.Time.Add(-e.Duration), source: e.Source.String(), item: e.Item}
 		}
