@@ -12,13 +12,22 @@ import "github.com/elasticjob-go/elasticjob/internal/javastr"
 type roundRobin struct{}
 
 func (roundRobin) Shard(instances []string, jobName string, total int) map[string][]int {
+	return rotatedAvgAllocation(instances, javastr.HashCode(jobName), jobName, total)
+}
+
+// rotatedAvgAllocation rotates the instances left by |h| % n (the absolute value in 64 bits)
+// and allocates the items over them as AVG_ALLOCATION does.
+func rotatedAvgAllocation(instances []string, h int32, jobName string, total int) map[string][]int {
 	n := len(instances)
 	if n == 0 {
 		return map[string][]int{}
 	}
-	h := int64(javastr.HashCode(jobName))
+	return avgAllocation{}.Shard(rotate(instances, int(abs64(int64(h))%int64(n))), jobName, total)
+}
+
+func abs64(h int64) int64 {
 	if h < 0 {
-		h = -h
+		return -h
 	}
-	return avgAllocation{}.Shard(rotate(instances, int(h%int64(n))), jobName, total)
+	return h
 }

@@ -22,15 +22,7 @@ type singleShardingBalance struct {
 }
 
 func (s singleShardingBalance) Shard(instances []string, jobName string, total int) map[string][]int {
-	n := len(instances)
-	if n == 0 {
-		return map[string][]int{}
-	}
-	h := int64(javastr.HashCode(jobName) + int32(s.now().UnixMilli()))
-	if h < 0 {
-		h = -h
-	}
-	return avgAllocation{}.Shard(rotate(instances, int(h%int64(n))), jobName, total)
+	return rotatedAvgAllocation(instances, javastr.HashCode(jobName)+int32(s.now().UnixMilli()), jobName, total)
 }
 
 // rotate returns instances rotated left by offset (0 <= offset < len(instances)).
