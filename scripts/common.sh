@@ -31,9 +31,9 @@ apt_install() {
 	rm -f "$log"
 }
 
-# free_port: a free loopback port below the ephemeral range (scripts/freeport).
-free_port() {
-	(cd "$ROOT" && go run ./scripts/freeport 1) || die "cannot choose a free port"
+# free_ports N: N distinct free loopback ports below the ephemeral range (scripts/freeport).
+free_ports() {
+	(cd "$ROOT" && go run ./scripts/freeport "$1") || die "cannot choose $1 free ports"
 }
 
 # as_db_user USER CMD...: run CMD as USER when we are root (database servers refuse to run as

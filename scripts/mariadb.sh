@@ -30,7 +30,7 @@ cmd_start() {
 		mariadb-install-db --no-defaults --user="$user" --datadir="$dir/data" --auth-root-authentication-method=socket \
 			--skip-test-db >"$dir/install.log" 2>&1 || { tail -n 20 "$dir/install.log" >&2; die "mariadb-install-db failed"; }
 	fi
-	port=$(cat "$dir/port" 2>/dev/null || free_port)
+	port=$(cat "$dir/port" 2>/dev/null || free_ports 1)
 	echo "$port" >"$dir/port"
 	# innodb-flush-log-at-trx-commit=2: each commit is written to the OS (a killed server keeps it),
 	# flushed to disk once a second (a test server outlives no machine crash).

@@ -33,7 +33,7 @@ cmd_start() {
 		as_db_user postgres "$bin/initdb" -D "$dir/data" -U postgres --auth=trust --no-sync -E UTF8 >"$dir/initdb.log" 2>&1 ||
 			{ tail -n 20 "$dir/initdb.log" >&2; die "initdb failed"; }
 	fi
-	port=$(cat "$dir/port" 2>/dev/null || free_port)
+	port=$(cat "$dir/port" 2>/dev/null || free_ports 1)
 	echo "$port" >"$dir/port"
 	# fsync off: a test server (the machine does not crash under it), but every commit reaches the
 	# WAL before it is acknowledged: the fault test kills the server and expects its rows back.

@@ -27,7 +27,7 @@ readonly START_ATTEMPTS=3 # a port taken between choice and bind: try new ports
 # harness that pauses the whole ensemble, or starves it of CPU, for longer needs more.
 readonly SYNC_LIMIT=${ZK_SYNC_LIMIT:-5}
 
-source "$ROOT/scripts/common.sh" # die, apt_install
+source "$ROOT/scripts/common.sh" # die, apt_install, free_ports
 
 now() { echo "${EPOCHREALTIME/,/.}"; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
@@ -216,13 +216,6 @@ stop_nodes() {
 	done
 	((${#live[@]} == 0)) || return 1
 	for dir in "$@"; do rm -f "$dir/pid"; done
-}
-
-# free_ports N: N distinct free loopback ports below the ephemeral range (scripts/freeport).
-free_ports() {
-	local ports
-	ports=$(cd "$ROOT" && go run ./scripts/freeport "$1") || die "cannot choose $1 free ports"
-	echo "$ports"
 }
 
 # --- commands --------------------------------------------------------------------------------
