@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -33,6 +34,7 @@ type Observer struct {
 	leader          *prometheus.GaugeVec
 	expiries        prometheus.Counter
 	collectors      []prometheus.Collector
+	jobs            sync.Map // job name -> *jobMetrics, made by the first ForJob
 }
 
 // New builds the metrics; none is registered yet.
@@ -93,6 +95,9 @@ func (o *Observer) Collect(ch chan<- prometheus.Metric) {
 
 // ForJob returns the job's observer, whose label children are looked up once, here.
 func (o *Observer) ForJob(job string) starter.Observer {
+	if m, ok := o.jobs.Load(job); ok {
+		return m.(*jobMetrics)
+	}
 	m := &jobMetrics{
 		succeeded:       o.itemRuns.WithLabelValues(job, "success"),
 		failed:          o.itemRuns.WithLabelValues(job, "failure"),
@@ -106,7 +111,8 @@ func (o *Observer) ForJob(job string) starter.Observer {
 		reshardDuration: o.reshardDuration.forJob(job),
 		leader:          o.leader.WithLabelValues(job),
 	}
-	return m
+	actual, _ := o.jobs.LoadOrStore(job, m)
+	return actual.(*jobMetrics)
 }
 
 // jobKinds are the events the metrics are made of: the engine builds no other for a job.
@@ -117,7 +123,8 @@ var jobKinds = starter.Kinds(starter.EventItemFinished, starter.EventMisfired, s
 func (o *Observer) Kinds() starter.EventKinds { return jobKinds | starter.Kinds(starter.EventSession) }
 
 // Observe takes the process's events (a lost session); a job's event that comes here (from
-// an observer that fans out without asking ForJob) goes to the job's metrics.
+// an observer that fans out without asking ForJob) goes to the job's metrics, found in the
+// ForJob cache rather than looked up label by label per event.
 func (o *Observer) Observe(e starter.Event) {
 	switch {
 	case e.Kind == starter.EventSession:
