@@ -3,10 +3,10 @@ package lifecycle
 import (
 	"context"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/elasticjob-go/elasticjob/internal/javastr"
+	"github.com/elasticjob-go/elasticjob/internal/nodedata"
 	"github.com/elasticjob-go/elasticjob/internal/nodepath"
 	"github.com/elasticjob-go/elasticjob/starter"
 )
@@ -85,7 +85,7 @@ func (o *Operator) jobStatus(ctx context.Context, job string, instances []string
 		if err != nil {
 			return "", err
 		}
-		if value != "DISABLED" {
+		if nodedata.ServerValueEnabled(value) {
 			allDisabled = false
 			break
 		}
@@ -118,7 +118,7 @@ func (o *Operator) jobStatus(ctx context.Context, job string, instances []string
 }
 
 // JobsOnServer is the jobs that have a server node for ip, sorted by name, as ElasticJob's
-// getJobsBriefInfo(ip): DISABLED when that node says so (in any case), else OK; the instance
+// getJobsBriefInfo(ip): DISABLED when the engine reads that node so (exactly DISABLED), else OK; the instance
 // count is of the job's instances on ip; no cron or description. ErrNotFound when no job has
 // the server.
 func (o *Operator) JobsOnServer(ctx context.Context, ip string) ([]JobBriefInfo, error) {
@@ -136,7 +136,7 @@ func (o *Operator) JobsOnServer(ctx context.Context, ip string) ([]JobBriefInfo,
 			continue
 		}
 		info := JobBriefInfo{JobName: job, Status: JobOK}
-		if strings.EqualFold(value, "DISABLED") {
+		if !nodedata.ServerValueEnabled(value) {
 			info.Status = JobDisabled
 		}
 		ips, _, err := o.instanceIPs(ctx, job)
