@@ -98,8 +98,12 @@ func (o *Operator) jobStatus(ctx context.Context, job string, instances []string
 		return "", err
 	}
 	assigned := 0
-	for _, item := range items {
-		owner, _, err := o.get(ctx, nodepath.Sharding(job)+"/"+item+"/instance")
+	for _, name := range items {
+		item, ok := nodepath.ParseItem(name)
+		if !ok {
+			continue // not an item: foreign data, as Sharding skips it
+		}
+		owner, _, err := o.get(ctx, nodepath.ItemInstance(job, item))
 		if err != nil {
 			return "", err
 		}
