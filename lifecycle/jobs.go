@@ -52,22 +52,39 @@ func (o *Operator) Job(ctx context.Context, job string) (JobBriefInfo, error) {
 	return info, err
 }
 
+// JobWithConfig is Job and Config of one job from one reading of its config node (a page that
+// shows both need not read it twice); ErrNotFound when it has no configuration.
+func (o *Operator) JobWithConfig(ctx context.Context, job string) (JobBriefInfo, JobConfiguration, error) {
+	cfg, err := o.mustConfig(ctx, job)
+	if err != nil {
+		return JobBriefInfo{}, cfg, err
+	}
+	info, err := o.briefOf(ctx, job, cfg, time.Now())
+	return info, cfg, err
+}
+
 func (o *Operator) jobBrief(ctx context.Context, job string, now time.Time) (JobBriefInfo, bool, error) {
 	cfg, ok, err := o.config(ctx, job)
 	if err != nil || !ok {
 		return JobBriefInfo{}, false, err
 	}
+	info, err := o.briefOf(ctx, job, cfg, now)
+	return info, err == nil, err
+}
+
+// briefOf is the brief information of job, whose configuration is cfg.
+func (o *Operator) briefOf(ctx context.Context, job string, cfg JobConfiguration, now time.Time) (JobBriefInfo, error) {
 	info := JobBriefInfo{
 		JobName: job, Description: cfg.Description, Cron: cfg.Cron,
 		ShardingTotalCount: cfg.ShardingTotalCount, NextFireTime: nextFire(cfg, now),
 	}
 	instances, err := o.children(ctx, nodepath.Instances(job))
 	if err != nil {
-		return info, false, err
+		return info, err
 	}
 	info.InstanceCount = len(instances)
 	info.Status, err = o.jobStatus(ctx, job, instances)
-	return info, err == nil, err
+	return info, err
 }
 
 // jobStatus is ElasticJob's getJobStatus: CRASHED, DISABLED, SHARDING_FLAG, OK, in that order.

@@ -83,10 +83,20 @@ func TestJobStatuses(t *testing.T) {
 	if err != nil || one.Status != lifecycle.JobOK || one.InstanceCount != 2 {
 		t.Errorf("Job(ok) = %+v, %v", one, err)
 	}
+	// JobWithConfig is Job and Config at once.
+	both, gotCfg, err := r.op.JobWithConfig(ctx(), "ok")
+	wantCfg, cfgErr := r.op.Config(ctx(), "ok")
+	if err != nil || cfgErr != nil || !reflect.DeepEqual(both, one) || !reflect.DeepEqual(gotCfg, wantCfg) || gotCfg.JobName != "ok" {
+		t.Errorf("JobWithConfig(ok) = %+v, %+v, %v; want %+v, %+v (%v)", both, gotCfg, err, one, wantCfg, cfgErr)
+	}
 	for _, name := range []string{"nosuch", "notAJob"} {
 		_, err := r.op.Job(ctx(), name)
 		if !errors.Is(err, lifecycle.ErrNotFound) || err.Error() != `lifecycle: job "`+name+`": not found` {
 			t.Errorf("Job(%s): %v", name, err)
+		}
+		_, _, err = r.op.JobWithConfig(ctx(), name)
+		if !errors.Is(err, lifecycle.ErrNotFound) || err.Error() != `lifecycle: job "`+name+`": not found` {
+			t.Errorf("JobWithConfig(%s): %v", name, err)
 		}
 	}
 }
