@@ -179,18 +179,17 @@ func (c *Console) job(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("job")
 	b := jobBody{Scope: c.scope(), DumpPort: c.dumpPort}
 	var err error
-	if b.Brief, err = c.op.Job(ctx, name); err != nil {
+	if b.Brief, b.Config, err = c.op.JobWithConfig(ctx, name); err != nil {
 		c.notFoundOr(w, r, err)
 		return
 	}
-	var errs [4]error
-	b.Config, errs[0] = c.op.Config(ctx, name)
-	b.Sharding, errs[1] = c.op.Sharding(ctx, name)
-	b.Servers, errs[2] = c.op.JobServers(ctx, name)
+	var errs [3]error
+	b.Sharding, errs[0] = c.op.Sharding(ctx, name)
+	b.Servers, errs[1] = c.op.JobServers(ctx, name)
 	if c.runs != nil {
 		var runs []ItemRun
 		now := c.now()
-		runs, errs[3] = c.runs.ItemRuns(ctx, name, now.Add(-pictureWindow), min(pictureRuns, pictureCols*max(b.Brief.ShardingTotalCount, 1)))
+		runs, errs[2] = c.runs.ItemRuns(ctx, name, now.Add(-pictureWindow), min(pictureRuns, pictureCols*max(b.Brief.ShardingTotalCount, 1)))
 		b.Picture = newPicture(runs, b.Brief.ShardingTotalCount, now)
 	} else {
 		b.Picture.Empty = true

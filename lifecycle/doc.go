@@ -3,7 +3,8 @@
 //
 // One Operator offers what ElasticJob splits into six interfaces, with their semantics:
 //
-//   - job statistics (JobStatisticsAPI): Jobs, Job, JobsOnServer, JobsTotalCount;
+//   - job statistics (JobStatisticsAPI): Jobs, Job, JobsOnServer, JobsTotalCount (and
+//     JobWithConfig: Job and Config from one reading of the config node);
 //   - server statistics (ServerStatisticsAPI): Servers, ServersTotalCount;
 //   - sharding statistics (ShardingStatisticsAPI): Sharding;
 //   - job operations (JobOperateAPI): Trigger, Disable, Enable, Shutdown, Remove, each by job,

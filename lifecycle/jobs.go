@@ -3,10 +3,10 @@ package lifecycle
 import (
 	"context"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/elasticjob-go/elasticjob/internal/javastr"
+	"github.com/elasticjob-go/elasticjob/internal/nodedata"
 	"github.com/elasticjob-go/elasticjob/internal/nodepath"
 	"github.com/elasticjob-go/elasticjob/starter"
 )
@@ -52,22 +52,39 @@ func (o *Operator) Job(ctx context.Context, job string) (JobBriefInfo, error) {
 	return info, err
 }
 
+// JobWithConfig is Job and Config of one job from one reading of its config node (a page that
+// shows both need not read it twice); ErrNotFound when it has no configuration.
+func (o *Operator) JobWithConfig(ctx context.Context, job string) (JobBriefInfo, JobConfiguration, error) {
+	cfg, err := o.mustConfig(ctx, job)
+	if err != nil {
+		return JobBriefInfo{}, cfg, err
+	}
+	info, err := o.briefOf(ctx, job, cfg, time.Now())
+	return info, cfg, err
+}
+
 func (o *Operator) jobBrief(ctx context.Context, job string, now time.Time) (JobBriefInfo, bool, error) {
 	cfg, ok, err := o.config(ctx, job)
 	if err != nil || !ok {
 		return JobBriefInfo{}, false, err
 	}
+	info, err := o.briefOf(ctx, job, cfg, now)
+	return info, err == nil, err
+}
+
+// briefOf is the brief information of job, whose configuration is cfg.
+func (o *Operator) briefOf(ctx context.Context, job string, cfg JobConfiguration, now time.Time) (JobBriefInfo, error) {
 	info := JobBriefInfo{
 		JobName: job, Description: cfg.Description, Cron: cfg.Cron,
 		ShardingTotalCount: cfg.ShardingTotalCount, NextFireTime: nextFire(cfg, now),
 	}
 	instances, err := o.children(ctx, nodepath.Instances(job))
 	if err != nil {
-		return info, false, err
+		return info, err
 	}
 	info.InstanceCount = len(instances)
 	info.Status, err = o.jobStatus(ctx, job, instances)
-	return info, err == nil, err
+	return info, err
 }
 
 // jobStatus is ElasticJob's getJobStatus: CRASHED, DISABLED, SHARDING_FLAG, OK, in that order.
@@ -85,7 +102,7 @@ func (o *Operator) jobStatus(ctx context.Context, job string, instances []string
 		if err != nil {
 			return "", err
 		}
-		if value != "DISABLED" {
+		if nodedata.ServerValueEnabled(value) {
 			allDisabled = false
 			break
 		}
@@ -98,8 +115,12 @@ func (o *Operator) jobStatus(ctx context.Context, job string, instances []string
 		return "", err
 	}
 	assigned := 0
-	for _, item := range items {
-		owner, _, err := o.get(ctx, nodepath.Sharding(job)+"/"+item+"/instance")
+	for _, name := range items {
+		item, ok := nodepath.ParseItem(name)
+		if !ok {
+			continue // not an item: foreign data, as Sharding skips it
+		}
+		owner, _, err := o.get(ctx, nodepath.ItemInstance(job, item))
 		if err != nil {
 			return "", err
 		}
@@ -118,7 +139,7 @@ func (o *Operator) jobStatus(ctx context.Context, job string, instances []string
 }
 
 // JobsOnServer is the jobs that have a server node for ip, sorted by name, as ElasticJob's
-// getJobsBriefInfo(ip): DISABLED when that node says so (in any case), else OK; the instance
+// getJobsBriefInfo(ip): DISABLED when the engine reads that node so (exactly DISABLED), else OK; the instance
 // count is of the job's instances on ip; no cron or description. ErrNotFound when no job has
 // the server.
 func (o *Operator) JobsOnServer(ctx context.Context, ip string) ([]JobBriefInfo, error) {
@@ -136,7 +157,7 @@ func (o *Operator) JobsOnServer(ctx context.Context, ip string) ([]JobBriefInfo,
 			continue
 		}
 		info := JobBriefInfo{JobName: job, Status: JobOK}
-		if strings.EqualFold(value, "DISABLED") {
+		if !nodedata.ServerValueEnabled(value) {
 			info.Status = JobDisabled
 		}
 		ips, _, err := o.instanceIPs(ctx, job)

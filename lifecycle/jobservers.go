@@ -3,9 +3,9 @@ package lifecycle
 import (
 	"context"
 	"slices"
-	"strings"
 
 	"github.com/elasticjob-go/elasticjob/internal/javastr"
+	"github.com/elasticjob-go/elasticjob/internal/nodedata"
 	"github.com/elasticjob-go/elasticjob/internal/nodepath"
 )
 
@@ -25,7 +25,7 @@ func (o *Operator) JobNames(ctx context.Context) ([]string, error) {
 // instance YAML names that IP.
 type JobServerInfo struct {
 	ServerIP  string   `json:"serverIp"`
-	Status    string   `json:"status"`    // DISABLED when the node says so (in any case), else ENABLED
+	Status    string   `json:"status"`    // DISABLED when the engine reads the node so (exactly DISABLED), else ENABLED
 	Instances []string `json:"instances"` // instance ids, sorted
 }
 
@@ -53,9 +53,9 @@ func (o *Operator) JobServers(ctx context.Context, job string) ([]JobServerInfo,
 		if err != nil {
 			return nil, err
 		}
-		s := JobServerInfo{ServerIP: ip, Status: "ENABLED", Instances: []string{}}
-		if strings.EqualFold(value, "DISABLED") {
-			s.Status = "DISABLED"
+		s := JobServerInfo{ServerIP: ip, Status: nodedata.ServerEnabled, Instances: []string{}}
+		if !nodedata.ServerValueEnabled(value) {
+			s.Status = nodedata.ServerDisabled
 		}
 		for id, on := range instanceIPs {
 			if on == ip {

@@ -67,12 +67,12 @@ func (o *Operator) trigger(ctx context.Context, job, parameter string, withParam
 // Disable disables the job on servers (servers/{ip} = DISABLED): their instances get no items
 // at the next resharding and give up leadership.
 func (o *Operator) Disable(ctx context.Context, job, serverIP string) error {
-	return o.setServers(ctx, "disable", job, serverIP, "DISABLED")
+	return o.setServers(ctx, "disable", job, serverIP, nodedata.ServerDisabled)
 }
 
 // Enable enables the job on servers again (servers/{ip} = ENABLED).
 func (o *Operator) Enable(ctx context.Context, job, serverIP string) error {
-	return o.setServers(ctx, "enable", job, serverIP, "ENABLED")
+	return o.setServers(ctx, "enable", job, serverIP, nodedata.ServerEnabled)
 }
 
 func (o *Operator) setServers(ctx context.Context, action, job, serverIP, value string) error {

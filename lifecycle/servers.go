@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strings"
 
 	"github.com/elasticjob-go/elasticjob/internal/javastr"
+	"github.com/elasticjob-go/elasticjob/internal/nodedata"
 	"github.com/elasticjob-go/elasticjob/internal/nodepath"
 )
 
@@ -60,7 +60,7 @@ func (o *Operator) Servers(ctx context.Context) ([]ServerBriefInfo, error) {
 			if err != nil {
 				return nil, err
 			}
-			if strings.EqualFold(value, "DISABLED") {
+			if !nodedata.ServerValueEnabled(value) {
 				s.disabled++
 			}
 		}

@@ -24,12 +24,13 @@ func (o *Operator) Sharding(ctx context.Context, job string) ([]ShardingInfo, er
 		return nil, err
 	}
 	infos := []ShardingInfo{}
+	owners := map[string]ownerNode{} // items share few owners: each instance node read once
 	for _, name := range names {
 		item, ok := nodepath.ParseItem(name)
 		if !ok {
 			continue // not an item: foreign data
 		}
-		info, err := o.item(ctx, job, item)
+		info, err := o.item(ctx, job, item, owners)
 		if err != nil {
 			return nil, err
 		}
@@ -39,7 +40,14 @@ func (o *Operator) Sharding(ctx context.Context, job string) ([]ShardingInfo, er
 	return infos, nil
 }
 
-func (o *Operator) item(ctx context.Context, job string, item int) (ShardingInfo, error) {
+// ownerNode is an item owner's instance node as read: its data, and whether it exists.
+type ownerNode struct {
+	data  string
+	alive bool
+}
+
+// item is one item's information; owners holds the instance nodes read so far in this call.
+func (o *Operator) item(ctx context.Context, job string, item int, owners map[string]ownerNode) (ShardingInfo, error) {
 	info := ShardingInfo{Item: item}
 	record, _, err := o.get(ctx, nodepath.Item(job, item))
 	if err != nil {
@@ -52,13 +60,17 @@ func (o *Operator) item(ctx context.Context, job string, item int) (ShardingInfo
 	if err != nil {
 		return info, err
 	}
-	var data string
-	alive := false
+	var node ownerNode
 	if owner != "" {
-		if data, alive, err = o.get(ctx, nodepath.Instance(job, owner)); err != nil {
-			return info, err
+		var read bool
+		if node, read = owners[owner]; !read {
+			if node.data, node.alive, err = o.get(ctx, nodepath.Instance(job, owner)); err != nil {
+				return info, err
+			}
+			owners[owner] = node
 		}
 	}
+	data, alive := node.data, node.alive
 	disabled, err := o.exists(ctx, nodepath.ItemDisabled(job, item))
 	if err != nil {
 		return info, err

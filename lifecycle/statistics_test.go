@@ -83,10 +83,20 @@ func TestJobStatuses(t *testing.T) {
 	if err != nil || one.Status != lifecycle.JobOK || one.InstanceCount != 2 {
 		t.Errorf("Job(ok) = %+v, %v", one, err)
 	}
+	// JobWithConfig is Job and Config at once.
+	both, gotCfg, err := r.op.JobWithConfig(ctx(), "ok")
+	wantCfg, cfgErr := r.op.Config(ctx(), "ok")
+	if err != nil || cfgErr != nil || !reflect.DeepEqual(both, one) || !reflect.DeepEqual(gotCfg, wantCfg) || gotCfg.JobName != "ok" {
+		t.Errorf("JobWithConfig(ok) = %+v, %+v, %v; want %+v, %+v (%v)", both, gotCfg, err, one, wantCfg, cfgErr)
+	}
 	for _, name := range []string{"nosuch", "notAJob"} {
 		_, err := r.op.Job(ctx(), name)
 		if !errors.Is(err, lifecycle.ErrNotFound) || err.Error() != `lifecycle: job "`+name+`": not found` {
 			t.Errorf("Job(%s): %v", name, err)
+		}
+		_, _, err = r.op.JobWithConfig(ctx(), name)
+		if !errors.Is(err, lifecycle.ErrNotFound) || err.Error() != `lifecycle: job "`+name+`": not found` {
+			t.Errorf("JobWithConfig(%s): %v", name, err)
 		}
 	}
 }
@@ -143,7 +153,8 @@ func TestItemStatuses(t *testing.T) {
 }
 
 // Servers are the union of the jobs' servers/ nodes; instances are matched to them by the
-// serverIp of their YAML (not by their id); a disabled server counts per job.
+// serverIp of their YAML (not by their id); a disabled server counts per job, and only exactly
+// DISABLED disables, as the engine reads it ("disabled" runs items, so it is not shown disabled).
 func TestServers(t *testing.T) {
 	r := newRegistry(t)
 	r.job(jobapi.NewJobConfiguration("one", 1), map[string]string{"10.0.0.1": "ENABLED", "10.0.0.2": "DISABLED"})
@@ -161,7 +172,7 @@ func TestServers(t *testing.T) {
 	}
 	want := []lifecycle.ServerBriefInfo{
 		{ServerIP: "10.0.0.1", Instances: []string{a}, JobNames: []string{"one"}, InstancesNum: 1, JobsNum: 1},
-		{ServerIP: "10.0.0.2", Instances: []string{"10.0.0.1@-@3", "10.0.0.2@-@2"}, JobNames: []string{"one", "two"}, InstancesNum: 2, JobsNum: 2, DisabledJobsNum: 2},
+		{ServerIP: "10.0.0.2", Instances: []string{"10.0.0.1@-@3", "10.0.0.2@-@2"}, JobNames: []string{"one", "two"}, InstancesNum: 2, JobsNum: 2, DisabledJobsNum: 1},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("servers = %+v\nwant      %+v", got, want)
@@ -175,7 +186,7 @@ func TestServers(t *testing.T) {
 	}
 	wantOn := []lifecycle.JobBriefInfo{
 		{JobName: "one", Status: lifecycle.JobDisabled, InstanceCount: 1},
-		{JobName: "two", Status: lifecycle.JobDisabled, InstanceCount: 1},
+		{JobName: "two", Status: lifecycle.JobOK, InstanceCount: 1},
 	}
 	if !reflect.DeepEqual(onTwo, wantOn) {
 		t.Errorf("JobsOnServer(10.0.0.2) = %+v", onTwo)

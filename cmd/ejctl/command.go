@@ -16,6 +16,7 @@ import (
 
 	"github.com/elasticjob-go/elasticjob/autoconfig"
 	"github.com/elasticjob-go/elasticjob/lifecycle"
+	"github.com/elasticjob-go/elasticjob/starter"
 )
 
 // command is one ejctl command, registered by its own file's init.
@@ -196,6 +197,11 @@ func (e *env) operator(ctx context.Context) (*lifecycle.Operator, error) {
 	if err != nil {
 		return nil, err
 	}
+	return e.open(ctx, e.registry(cfg))
+}
+
+// registry is cfg overridden by the flags.
+func (e *env) registry(cfg starter.RegistryCenterConfig) starter.RegistryCenterConfig {
 	if e.global.serverLists != "" {
 		cfg.ServerLists = e.global.serverLists
 	}
@@ -205,11 +211,17 @@ func (e *env) operator(ctx context.Context) (*lifecycle.Operator, error) {
 	if e.global.digest != "" {
 		cfg.Digest = e.global.digest
 	}
+	return cfg
+}
+
+// open opens the registry of cfg (already overridden by the flags) as the command's operator.
+func (e *env) open(ctx context.Context, cfg starter.RegistryCenterConfig) (*lifecycle.Operator, error) {
 	if cfg.ServerLists == "" {
 		return nil, errors.New("no registry: regCenter.serverLists is not set (in application.yaml, ELASTICJOB_CONFIG or ELASTICJOB_REGCENTER_SERVERLISTS) and --server-lists is not given")
 	}
 	// The registry client's complaints (a server refusing connections) end in the error Open
 	// returns, which says it in one line.
+	var err error
 	e.op, err = lifecycle.Open(ctx, cfg, lifecycle.WithLogger(e.audit), lifecycle.WithRegistryLogger(slog.New(slog.DiscardHandler)))
 	return e.op, err
 }

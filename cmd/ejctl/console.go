@@ -40,15 +40,13 @@ func serveConsole(ctx context.Context, e *env, listen, tracingURL string) error 
 	if err := console.CheckListen(listen, auth); err != nil {
 		return usageError{err.Error()}
 	}
-	op, err := e.operator(ctx)
+	// The configuration read above serves the registry too: not read a second time.
+	reg := e.registry(cfg.Registry)
+	op, err := e.open(ctx, reg)
 	if err != nil {
 		return err
 	}
-	ns := cfg.Registry.Namespace
-	if e.global.namespace != "" {
-		ns = e.global.namespace
-	}
-	opts := console.Options{Operator: op, Auth: auth, Namespace: ns, DumpPort: cfg.Dump.Port, Logger: e.audit}
+	opts := console.Options{Operator: op, Auth: auth, Namespace: reg.Namespace, DumpPort: cfg.Dump.Port, Logger: e.audit}
 	if tracingURL != "" {
 		store, err := tracing.Open(ctx, tracing.DataSource{URL: tracingURL})
 		if err != nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/elasticjob-go/elasticjob/internal/nodepath"
 	"github.com/elasticjob-go/elasticjob/internal/reg"
 )
 
@@ -48,7 +49,7 @@ func Job(ctx context.Context, src Source, job string) (string, error) {
 		}
 		return nil
 	}
-	if err := walk("/" + job); err != nil {
+	if err := walk(nodepath.Job(job)); err != nil {
 		return "", err
 	}
 	return strings.Join(maskIPs(entries), "\n") + "\n", nil

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/elasticjob-go/elasticjob/internal/nodedata"
 	"github.com/elasticjob-go/elasticjob/internal/nodepath"
 )
 
@@ -33,14 +34,10 @@ func (j *Job) serverEnabled(ip string) bool {
 // (a missing node too), so that peers of either kind agree on who may run items. A value other
 // than ENABLED, DISABLED or blank (a typo, another tool's) is reported once.
 func (j *Job) serverValueEnabled(path, v string) bool {
-	switch v {
-	case "DISABLED":
-		return false
-	case "ENABLED", "":
-	default:
+	if !nodedata.ServerValueKnown(v) {
 		j.warnOnce(path, v, "server node holds neither ENABLED nor DISABLED; read as enabled, as ElasticJob does", "value", v)
 	}
-	return true
+	return nodedata.ServerValueEnabled(v)
 }
 
 // hasInstanceOf: some instance id belongs to ip (ElasticJob matches the prefix ip; we match
