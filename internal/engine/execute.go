@@ -446,7 +446,7 @@ func (j *Job) execute(cfg *jobapi.JobConfiguration, scs []jobapi.ShardingContext
 	if j.wants(EventRunStarted) {
 		j.observe(&Event{Kind: EventRunStarted, TaskID: scs[0].TaskID, Source: src, Items: items, FireTime: scs[0].FireTime, Time: started})
 	}
-	fenced, stop, errs := j.runItems(cfg, scs, marked, fo, src, started)
+	fenced, errs, stop := j.runItems(cfg, scs, marked, fo, src, started)
 	j.afterFenced(scs, fenced, marked, fo, session)
 	if j.wants(EventRunFinished) {
 		d := time.Since(started)
@@ -561,10 +561,10 @@ func (j *Job) runningElsewhere(items []int) map[int]bool {
 
 // runItems runs the items, at most poolSize at a time, each with a context that fencing can
 // cancel, and clears each item's state as it completes (clearAsCompleted). It returns how the
-// fenced items were fenced, and the first error the error handler stopped the run on: items not
-// started by then are skipped (and cleared). The last item runs on the calling goroutine: a run
+// fenced items were fenced, each failed item's error (for EventRunFinished), and the first error
+// the error handler stopped the run on: items not started by then are skipped (and cleared). The last item runs on the calling goroutine: a run
 // of one item starts none.
-func (j *Job) runItems(cfg *jobapi.JobConfiguration, scs []jobapi.ShardingContext, marked bool, fo *claim, src Source, started time.Time) (map[int]fence, error, map[int]error) {
+func (j *Job) runItems(cfg *jobapi.JobConfiguration, scs []jobapi.ShardingContext, marked bool, fo *claim, src Source, started time.Time) (fenced map[int]fence, errs map[int]error, stop error) {
 	r := &itemsRun{j: j, scs: scs, acts: make([]activeItem, len(scs)), src: src}
 	j.mu.Lock()
 	for k, sc := range scs {
@@ -618,7 +618,7 @@ func (j *Job) runItems(cfg *jobapi.JobConfiguration, scs []jobapi.ShardingContex
 		close(r.done)
 		<-cleared
 	}
-	return r.fenced, r.stop, r.errs.errs
+	return r.fenced, r.errs.errs, r.stop
 }
 
 // itemsRun is one runItems call, shared by its items' goroutines.
