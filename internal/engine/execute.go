@@ -181,9 +181,7 @@ func (j *Job) runOnce(fireTime time.Time, catchUp bool, parameter *string) error
 	if !ok {
 		return nil
 	}
-	if j.observesStaging() {
-		j.observeStaged(scs, own, fireTime, sourceOf(catchUp))
-	}
+	j.observeStaged(scs, own, fireTime, sourceOf(catchUp))
 	j.debugRun(fireTime, own, served, gaps)
 	all := j.runContexts(run, scs, fireTime)
 	if err := j.before(all); err != nil {
@@ -306,9 +304,7 @@ func (j *Job) runFailover(c claim) (ran bool, err error) {
 	if c.run.fire.IsZero() {
 		src = SourceMakeUp // a crash window's make-up alone
 	}
-	if j.observesStaging() {
-		j.observeStaged(scs, []int{c.item}, fire, src)
-	}
+	j.observeStaged(scs, []int{c.item}, fire, src)
 	ran, err = j.execute(cfg, scs, &c, true, src)
 	if err == nil {
 		j.after(all)
@@ -464,12 +460,12 @@ func sourceOf(catchUp bool) Source {
 	return SourceNormal
 }
 
-// observesStaging says whether observeStaged is wanted.
-func (j *Job) observesStaging() bool { return j.wants(EventRunStaged) || j.wants(EventRunEmpty) }
-
-// observeStaged reports a run's start (TASK_STAGING) and, without items, its end. items become
-// the event's: the caller does not touch them afterwards.
+// observeStaged reports a run's start (TASK_STAGING) and, without items, its end, when either
+// is wanted. items become the event's: the caller does not touch them afterwards.
 func (j *Job) observeStaged(scs []jobapi.ShardingContext, items []int, fireTime time.Time, src Source) {
+	if !j.wants(EventRunStaged) && !j.wants(EventRunEmpty) {
+		return
+	}
 	var taskID string
 	if len(scs) > 0 {
 		taskID = scs[0].TaskID

@@ -236,9 +236,7 @@ func (j *Job) makeUpMissed(cfg *jobapi.JobConfiguration, gaps map[int]time.Time,
 			return nil
 		}
 		j.log.Info("make-up: a missed fire", "items", items, "fireTime", fire, "source", src)
-		if j.wants(EventRunStaged) {
-			j.observeStaged(scs, items, fire, src)
-		}
+		j.observeStaged(scs, items, fire, src)
 		if _, err := j.execute(cfg, scs, nil, true, src); err != nil {
 			return err
 		}

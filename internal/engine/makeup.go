@@ -527,9 +527,7 @@ func (j *Job) makeUpGaps(cfg *jobapi.JobConfiguration, gaps map[int]time.Time) e
 		return nil
 	}
 	j.log.Info("make-up: fires missed while items changed hands", "items", items)
-	if j.wants(EventRunStaged) {
-		j.observeStaged(scs, items, scs[0].FireTime, SourceMakeUp)
-	}
+	j.observeStaged(scs, items, scs[0].FireTime, SourceMakeUp)
 	_, err := j.execute(cfg, scs, nil, true, SourceMakeUp)
 	return err
 }
