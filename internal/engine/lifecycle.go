@@ -199,9 +199,10 @@ func (j *Job) activeItems() []int {
 }
 
 // removeOwnNodes removes, in one transaction, the nodes of this instance: the instance node
-// created in this session (and its recorders/ node), the leader node if held and the running nodes of the interrupted
-// items that still name us (an item left behind, or one whose run could not clear it). Bounded by ctx: an unanswering registry leaves them to the end of
-// the session, and the log says so.
+// created in this session (and its recorders/ node), the leader node if held and the running
+// nodes of the interrupted items that still name us (an item left behind, or one whose run
+// could not clear it). Bounded by ctx: an unanswering registry leaves them to the end of the
+// session, and the log says so.
 func (j *Job) removeOwnNodes(ctx context.Context, interrupted []int) error {
 	if d, ok := ctx.Deadline(); ok {
 		var cancel context.CancelFunc
