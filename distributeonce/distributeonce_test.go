@@ -20,7 +20,7 @@ import (
 const onceJob = "onceJob"
 
 // Three instances with their own sessions, a job of 5 items fired every second: once they are
-// sharded, over 20 consecutive fires the wrapped before and after callbacks run exactly once per
+// sharded, over 20 fires the wrapped before and after callbacks run exactly once per
 // fire across the cluster. Then one instance is cut off (its connection blackholed) in the
 // middle of a fire: the two others give up waiting for its items after the completed timeout
 // (2 s, before its 4 s session expires), the error handler gets the timeout, and once its
@@ -100,15 +100,18 @@ func TestOncePerFireAcrossThreeInstancesAndACrash(t *testing.T) {
 		return slices.DeleteFunc(r.fires(), func(f time.Time) bool { return f.Before(from) })
 	}
 
-	// 20 consecutive fires, each with exactly one before and one after.
+	// 20 fires, each with exactly one before and one after.
 	testkit.Eventually(t, 40*time.Second, func() bool {
 		f := window()
 		return len(f) >= 21 && r.count("after", f[19]) > 0
 	}, "20 fires with their after callback")
 	fires := window()[:20]
 	for k, f := range fires {
+		// A fire that no instance ran is one that all three skipped, as misfire=false asks,
+		// because the run before it was held past it (a stall of the loaded machine lasts until
+		// the slowest instance reaches the barrier). A fire that some ran is checked below.
 		if k > 0 && f.Sub(fires[k-1]) != time.Second {
-			t.Errorf("fire %v follows %v: not consecutive", f, fires[k-1])
+			t.Logf("fire %v follows %v: the fires between were skipped by all three", f.Format(time.TimeOnly), fires[k-1].Format(time.TimeOnly))
 		}
 		if b, a := r.count("before", f), r.count("after", f); b != 1 || a != 1 {
 			t.Errorf("fire %v: before ran %d times, after %d times; want once each", f.Format(time.TimeOnly), b, a)
@@ -122,7 +125,7 @@ func TestOncePerFireAcrossThreeInstancesAndACrash(t *testing.T) {
 			t.Errorf("errors on %s during the clean fires: %q", id, errs)
 		}
 	}
-	t.Logf("20 consecutive fires from %v: before and after once each", fires[0].Format(time.TimeOnly))
+	t.Logf("20 fires from %v: before and after once each", fires[0].Format(time.TimeOnly))
 
 	// C is cut off while its item runs: A and B time out waiting for its items to complete.
 	blockC.Store(true)
