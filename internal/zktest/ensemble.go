@@ -9,6 +9,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/elasticjob-go/elasticjob/internal/testkit"
 )
 
 // healTimeout bounds the repair of the ensemble before and after each test.
@@ -54,7 +56,7 @@ func Ensemble(t testing.TB) *Cluster {
 		if userServers() {
 			t.Skipf("zktest: ensemble tests skipped: %s was given by the user and %s is unset (run `make test` without %[1]s, or `make zk-up` and export what it prints)", EnvServers, EnvEnsembleDir)
 		}
-		unavailable(t, fmt.Sprintf("zktest: no ZooKeeper ensemble: %s is unset; run the tests with `make test`, or `make zk-up` and export what it prints", EnvEnsembleDir))
+		testkit.Unavailable(t, fmt.Sprintf("zktest: no ZooKeeper ensemble: %s is unset; run the tests with `make test`, or `make zk-up` and export what it prints", EnvEnsembleDir))
 	}
 	c, err := openCluster(dir)
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/elasticjob-go/elasticjob/internal/testkit"
 	"github.com/elasticjob-go/elasticjob/internal/zktest/freeport"
 )
 
@@ -51,7 +52,7 @@ type Server struct {
 func StartStandalone(t testing.TB, opts Options) *Server {
 	t.Helper()
 	if err := installed(); err != nil {
-		unavailable(t, err.Error())
+		testkit.Unavailable(t, err.Error())
 	}
 	s, err := startServer(t.TempDir(), opts)
 	if err != nil {

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/go-zookeeper/zk"
+
+	"github.com/elasticjob-go/elasticjob/internal/testkit"
 )
 
 func TestStartStandaloneAppliesOptionsAndStops(t *testing.T) {
@@ -162,7 +164,7 @@ func (quiet) Printf(string, ...any) {}
 
 func TestStartFailureSaysWhyWithTheLog(t *testing.T) {
 	if err := installed(); err != nil {
-		unavailable(t, err.Error())
+		testkit.Unavailable(t, err.Error())
 	}
 	dir := t.TempDir()
 	_, err := startServer(dir, Options{MinSessionTimeout: 10 * time.Second, MaxSessionTimeout: 5 * time.Second})

@@ -8,7 +8,8 @@
 //	ZK_ENSEMBLE      connect string of the shared ensemble (else read from ZK_ENSEMBLE_DIR/ensemble)
 //	ZK_ENSEMBLE_DIR  the ensemble's directory: node1..node3 as scripts/zookeeper.sh writes them
 //	ZKTEST_MANAGED   "1" when scripts/test.sh started those servers itself
-//	CI               "true": a missing ZooKeeper fails the test instead of skipping it
+//	CI               "true": a missing ZooKeeper fails the test instead of skipping it, as under
+//	                 ZKTEST_MANAGED=1 (testkit.Unavailable)
 package zktest
 
 import (
@@ -17,6 +18,8 @@ import (
 	"testing"
 
 	"go.uber.org/goleak"
+
+	"github.com/elasticjob-go/elasticjob/internal/testkit"
 )
 
 // Environment variables read by this package.
@@ -24,21 +27,21 @@ const (
 	EnvServers     = "ZK_SERVERS"
 	EnvEnsemble    = "ZK_ENSEMBLE"
 	EnvEnsembleDir = "ZK_ENSEMBLE_DIR"
-	EnvManaged     = "ZKTEST_MANAGED"
+	EnvManaged     = testkit.EnvManaged
 )
 
 // Servers returns the connect string of a standalone ZooKeeper: ZK_SERVERS when set, else a
 // private server started once for this test binary. Main or Wrap stops that one after the last
 // test (until then a goroutine holds the thread it was started from, which goleak would report);
 // if the binary dies first, the kernel kills it. Without ZooKeeper installed the test is
-// skipped, or fails under CI=true.
+// skipped, or fails under CI=true or ZKTEST_MANAGED=1 (testkit.Unavailable).
 func Servers(t testing.TB) string {
 	t.Helper()
 	if s := os.Getenv(EnvServers); s != "" {
 		return s
 	}
 	if err := installed(); err != nil {
-		unavailable(t, err.Error())
+		testkit.Unavailable(t, err.Error())
 	}
 	addr, err := sharedServer()
 	if err != nil {
@@ -81,16 +84,6 @@ func (w wrapped) Run() int {
 		}
 	}
 	return code
-}
-
-// unavailable skips the test for a missing ZooKeeper; under CI=true, where everything must
-// run, it fails it instead.
-func unavailable(t testing.TB, reason string) {
-	t.Helper()
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("%s (CI=true: failing instead of skipping)", reason)
-	}
-	t.Skip(reason)
 }
 
 // userServers reports whether ZK_SERVERS was given by the user rather than by scripts/test.sh.
