@@ -203,7 +203,7 @@ elasticjob:
 		{Name: "orderSync", Class: "example.com/shop/jobs.Other", Job: &recordingJob{}},
 	})
 	want := `job "orderSync" is declared twice in code: by example.com/shop/jobs.OrderSync and by example.com/shop/jobs.Other
-directive of job "orderSync": unknown key color (known: cron, timeZone, shardingTotalCount, shardingItemParameters, jobParameter, monitorExecution, failover, misfire, maxTimeDiffSeconds, reconcileIntervalMinutes, jobShardingStrategyType, jobExecutorServiceHandlerType, jobErrorHandlerType, jobListenerTypes, description, disabled, overwrite, label, staticSharding, jobClassName, props, elasticJobClass, elasticJobType, jobBootstrapBeanName, jobExecutorThreadPoolSizeProviderType)
+directive of job "orderSync": unknown key color (known: cron, timeZone, shardingTotalCount, shardingItemParameters, jobParameter, monitorExecution, failover, misfire, maxTimeDiffSeconds, reconcileIntervalMinutes, jobShardingStrategyType, jobExecutorServiceHandlerType, jobErrorHandlerType, jobListenerTypes, description, disabled, overwrite, label, staticSharding, jobClassName, props, elasticJobClass, elasticJobType, jobExecutorThreadPoolSizeProviderType)
 application.yaml: elasticjob.jobs.orderSync.failover: "maybe" is not a bool
 application.yaml: elasticjob.jobs.orderSync.shardingTotalCount: "abc" is not an int
 application.yaml: unknown key elasticjob.jobs.orderSync.shardingTotalcount (did you mean shardingTotalCount?)

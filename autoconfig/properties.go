@@ -42,7 +42,8 @@ type RegCenterProperties struct {
 }
 
 // JobProperties is elasticjob.jobs.<name>: every key of ElasticJob 3.0.x's JobConfiguration
-// plus the Spring Boot starter's elasticJobClass, elasticJobType and jobBootstrapBeanName.
+// plus the Spring Boot starter's elasticJobClass and elasticJobType (its jobBootstrapBeanName is
+// refused: see refusedJobKeys).
 // The keys, their bounds, allowed values and docs are internal/jobconf's table (Keys); each has
 // its field here, of the same name.
 //
@@ -58,10 +59,7 @@ type JobProperties struct {
 	// running the same implementation. For a job declared in code it is that job's class.
 	ElasticJobClass string
 	// ElasticJobType makes a job from configuration alone: SCRIPT or HTTP.
-	ElasticJobType string
-	// JobBootstrapBeanName is accepted for compatibility with Spring Boot configuration; fx
-	// has no bean names, so it has no effect.
-	JobBootstrapBeanName     string
+	ElasticJobType           string
 	Cron                     string // empty: a one-off job, run when triggered
 	TimeZone                 string
 	ShardingTotalCount       int

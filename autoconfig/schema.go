@@ -20,6 +20,9 @@ type field struct {
 	min   *int         // the min:"n" tag of an int field of a section
 	// job is the key's entry in jobconf.Keys, for a job key.
 	job *jobconf.Key
+	// refused, when set, says why the key is refused and what to do instead (see refused.go);
+	// such a key binds nothing.
+	refused string
 }
 
 // section is a properties struct as a set of keys.
@@ -97,7 +100,7 @@ func (s section) under(prefix string) section {
 
 var (
 	regCenterSection = sectionOf(RegCenterProperties{})
-	jobSection       = jobSectionOf()
+	jobSection       = append(jobSectionOf(), refusedJobKeys...)
 	tracingSection   = sectionOf(TracingProperties{})
 	dumpSection      = sectionOf(DumpProperties{})
 	httpSection      = sectionOf(HTTPProperties{})
@@ -127,10 +130,13 @@ func (s section) lookupLoose(written string) (field, bool) {
 	return field{}, false
 }
 
+// keys are the accepted keys, for "known:" lists and suggestions.
 func (s section) keys() []string {
-	keys := make([]string, len(s))
-	for i, f := range s {
-		keys[i] = f.key
+	var keys []string
+	for _, f := range s {
+		if f.refused == "" {
+			keys = append(keys, f.key)
+		}
 	}
 	return keys
 }

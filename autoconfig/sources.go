@@ -92,6 +92,9 @@ func directiveLayer(defs []starter.JobDefinition, errs *problems) *layer {
 				continue
 			}
 			f, ok := jobSection.lookup(key)
+			if ok && errs.refuse(f, source, key) {
+				continue
+			}
 			if !ok || f.kind == reflect.Map {
 				errs.unknown(source, key, key, jobSection.keys())
 				continue
@@ -163,6 +166,10 @@ func fileLayer(path string, errs *problems) *layer {
 				l.fileSection(path, jp, jobs[name], jobSection, l.job(name, path, jp), errs)
 			}
 		default:
+			if f, ok := refusedTopKeys.lookup(key); ok {
+				errs.refuse(f, path, p)
+				continue
+			}
 			errs.unknown(path, p, key, topKeys)
 		}
 	}
@@ -196,6 +203,9 @@ func (l *layer) fileSection(source, path string, raw any, s section, target map[
 		f, ok := s.lookup(key)
 		if !ok {
 			errs.unknown(source, kp, key, s.keys())
+			continue
+		}
+		if errs.refuse(f, source, kp) {
 			continue
 		}
 		if m[key] == nil { // "key:" with no value leaves the key unset
@@ -280,6 +290,10 @@ func (l *layer) envVar(name, value string, declared []string, errs *problems) {
 			return
 		}
 	}
+	if f, ok := refusedTopKeys.lookupLoose(rest); ok {
+		errs.refuse(f, envSource, name)
+		return
+	}
 	*errs = append(*errs, fmt.Errorf("%s: unknown key %s", envSource, name))
 }
 
@@ -324,6 +338,9 @@ func (l *layer) envJobVar(name, value string, segs, declared []string, errs *pro
 }
 
 func (l *layer) envSet(target map[string]setting, f field, name, value string, errs *problems) {
+	if errs.refuse(f, envSource, name) {
+		return
+	}
 	v, err := convert(f.kind, value)
 	if err != nil {
 		errs.add(envSource, name, "%v", err)

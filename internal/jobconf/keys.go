@@ -144,8 +144,6 @@ var Keys = []*Key{
 		Doc: "the Go implementation (import/path.Type) of a job declared in YAML alone: a second job running the code of a job declared in code"},
 	{Name: "elasticJobType", Type: String, Enum: JobTypes, In: File,
 		Doc: "makes a job from configuration alone: SCRIPT (props.script.command.line) or HTTP (props.http.*)"},
-	{Name: "jobBootstrapBeanName", Type: String, In: File,
-		Doc: "accepted for Spring Boot configuration; fx has no bean names, so it has no effect"},
 	{Name: "jobExecutorThreadPoolSizeProviderType", Type: String, Enum: PoolTypes, In: File,
 		Doc: "ElasticJob 3.0.5's name of jobExecutorServiceHandlerType; both only with the same value"},
 }
