@@ -277,3 +277,25 @@ func TestShutdownGracePeriodKey(t *testing.T) {
 		t.Fatalf("error:\n%v\nwant:\n%s", err, want)
 	}
 }
+
+// The retry keys reach the registry's configuration, where they pace reconnection
+// (internal/reg's backoff) and bound the start-up wait; 0, which the registry would silently
+// read as its default, is refused naming the key.
+func TestRetryKeys(t *testing.T) {
+	inTempDir(t, map[string]string{"application.yaml": "elasticjob:\n  reg-center:\n    base-sleep-time-milliseconds: 2500\n    maxSleepTimeMilliseconds: 4000\n    maxRetries: 2\n"})
+	props, err := load([]starter.JobDefinition{orderSync(nil)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc := props.RegCenter.registryConfig()
+	if rc.BaseSleepTime != 2500*time.Millisecond || rc.MaxSleepTime != 4*time.Second || rc.MaxRetries != 2 {
+		t.Fatalf("base %v, max %v, retries %d", rc.BaseSleepTime, rc.MaxSleepTime, rc.MaxRetries)
+	}
+	inTempDir(t, map[string]string{"application.yaml": "elasticjob:\n  regCenter:\n    baseSleepTimeMilliseconds: 0\n    max-retries: 0\n"})
+	_, err = load([]starter.JobDefinition{orderSync(nil)})
+	want := `application.yaml: elasticjob.regCenter.baseSleepTimeMilliseconds: 0 is out of range: want a positive int
+application.yaml: elasticjob.regCenter.max-retries: 0 is out of range: want a positive int`
+	if err == nil || err.Error() != want {
+		t.Fatalf("error:\n%v\nwant:\n%s", err, want)
+	}
+}

@@ -32,9 +32,13 @@ type RegCenterProperties struct {
 	Digest                        string // user:password, ZooKeeper digest authentication
 	SessionTimeoutMilliseconds    int    `min:"1"`
 	ConnectionTimeoutMilliseconds int    `min:"1"`
-	BaseSleepTimeMilliseconds     int    `min:"0"`
-	MaxSleepTimeMilliseconds      int    `min:"1"`
-	MaxRetries                    int    `min:"0"`
+	// BaseSleepTimeMilliseconds and MaxSleepTimeMilliseconds pace the rounds of connection
+	// attempts without a session as Curator's ExponentialBackoffRetry does; MaxSleepTime ×
+	// MaxRetries bounds the wait for the first session. None may be 0, which the registry
+	// would read as its default.
+	BaseSleepTimeMilliseconds int `min:"1"`
+	MaxSleepTimeMilliseconds  int `min:"1"`
+	MaxRetries                int `min:"1"`
 	// ShutdownGracePeriodMilliseconds is how long stopping waits for running items before it
 	// cancels their ctx (see starter.RegistryCenterConfig.ShutdownGracePeriod); it must stay
 	// inside fx's stop timeout (fx.StopTimeout, 15 s by default) minus 2 s.

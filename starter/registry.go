@@ -20,9 +20,13 @@ type RegistryCenterConfig struct {
 	Digest            string // "user:password"
 	SessionTimeout    time.Duration
 	ConnectionTimeout time.Duration
-	BaseSleepTime     time.Duration
-	MaxSleepTime      time.Duration
-	MaxRetries        int
+	// BaseSleepTime and MaxSleepTime pace the rounds of connection attempts without a session,
+	// as Curator's ExponentialBackoffRetry (ElasticJob's) paces retries: base × a random factor
+	// in [1, 2^(n+1)) after n rounds, at most MaxSleepTime, never under 1 s. MaxSleepTime ×
+	// MaxRetries bounds the wait for the first session.
+	BaseSleepTime time.Duration
+	MaxSleepTime  time.Duration
+	MaxRetries    int
 	// ShutdownGracePeriod is how long stopping (RegistryCenter.Close, a bootstrap's Shutdown)
 	// waits for running items before it cancels their ctx; 0 takes the default, 10 s. Keep it
 	// a few seconds inside the stop context's deadline (fx.StopTimeout, 15 s by default): the

@@ -14,9 +14,9 @@ import (
 // Connect opens a ZooKeeper session, waiting for the first connection as long as the retry
 // settings allow (ElasticJob: maxSleepTime × maxRetries); the error names the servers.
 //
-// ConnectionTimeout bounds each TCP connection attempt to one server. BaseSleepTime is not used:
-// go-zookeeper reconnects on its own schedule (at once, then 1 s after each round of the
-// servers). The Lost timer uses the session timeout the server granted (see lostTimeout).
+// ConnectionTimeout bounds each TCP connection attempt to one server. Rounds of the servers
+// without a session are paced by BaseSleepTime and MaxSleepTime (see backoff). The Lost timer
+// uses the session timeout the server granted (see lostTimeout).
 func Connect(ctx context.Context, cfg Config) (*Center, error) {
 	return connect(ctx, cfg, nil)
 }
@@ -38,7 +38,9 @@ func connect(ctx context.Context, cfg Config, ip *interposer) (*Center, error) {
 		return nil, fmt.Errorf("reg: the digest (not shown) is not user:password")
 	}
 	c := newCenter(cfg)
+	pace := &backoff{base: cfg.BaseSleepTime, max: cfg.MaxSleepTime, done: c.done}
 	dial := func(network, addr string, _ time.Duration) (net.Conn, error) {
+		pace.wait()
 		conn, err := net.DialTimeout(network, addr, cfg.ConnectionTimeout)
 		if err != nil {
 			return nil, err
@@ -52,7 +54,8 @@ func connect(ctx context.Context, cfg Config, ip *interposer) (*Center, error) {
 		zk.WithEventCallback(ip.onEvent(c.onEvent)),
 		zk.WithLogger(zkLogger{cfg.Logger}),
 		zk.WithLogInfo(false),
-		zk.WithDialer(dial))
+		zk.WithDialer(dial),
+		zk.WithHostProvider(hosts{zk.NewDNSHostProvider(), pace}))
 	if err != nil {
 		return nil, fmt.Errorf("reg: connect to %s: %w", cfg.ServerLists, err)
 	}
