@@ -27,6 +27,14 @@ func inTempDir(t *testing.T, files map[string]string) string {
 	return dir
 }
 
+// wantError fails the test unless err says want, to the letter.
+func wantError(t *testing.T, err error, want string) {
+	t.Helper()
+	if err == nil || err.Error() != want {
+		t.Fatalf("error:\n%v\nwant:\n%s", err, want)
+	}
+}
+
 func orderSync(settings map[string]string) starter.JobDefinition {
 	return starter.JobDefinition{Name: "orderSync", Class: orderSyncClass, Settings: settings, Job: &recordingJob{}}
 }
@@ -228,9 +236,7 @@ application.yaml: elasticjob.tracing.type: "MONGO" is not a tracing type: want R
 application.yaml: elasticjob.tracing.retentionDays: -1 is not a number of days (0 keeps every row)
 application.yaml: elasticjob.tracing.excludeJobNames: includeJobNames and excludeJobNames are both set; set one
 application.yaml: elasticjob.dump.port: 70000 is not a TCP port`
-	if err == nil || err.Error() != want {
-		t.Fatalf("error:\n%v\nwant:\n%s", err, want)
-	}
+	wantError(t, err, want)
 }
 
 // ELASTICJOB_CONFIG names the files, later ones winning; each error names its file.
@@ -254,9 +260,7 @@ func TestConfigFilesInOrder(t *testing.T) {
 	_, err = load(defs)
 	want := `bad.yaml: elasticjob.jobs.orderSync.misfire: "nope" is not a bool
 missing.yaml: open missing.yaml: no such file or directory`
-	if err == nil || err.Error() != want {
-		t.Fatalf("error:\n%v\nwant:\n%s", err, want)
-	}
+	wantError(t, err, want)
 }
 
 // regCenter.shutdownGracePeriodMilliseconds reaches the starter's configuration; a value that is
@@ -273,9 +277,7 @@ func TestShutdownGracePeriodKey(t *testing.T) {
 	inTempDir(t, map[string]string{"application.yaml": "elasticjob:\n  regCenter:\n    shutdown-grace-period-milliseconds: -1\n"})
 	_, err = load([]starter.JobDefinition{orderSync(nil)})
 	want := `application.yaml: elasticjob.regCenter.shutdown-grace-period-milliseconds: -1 is out of range: want a positive int`
-	if err == nil || err.Error() != want {
-		t.Fatalf("error:\n%v\nwant:\n%s", err, want)
-	}
+	wantError(t, err, want)
 }
 
 // The retry keys reach the registry's configuration, where they pace reconnection
@@ -295,7 +297,5 @@ func TestRetryKeys(t *testing.T) {
 	_, err = load([]starter.JobDefinition{orderSync(nil)})
 	want := `application.yaml: elasticjob.regCenter.baseSleepTimeMilliseconds: 0 is out of range: want a positive int
 application.yaml: elasticjob.regCenter.max-retries: 0 is out of range: want a positive int`
-	if err == nil || err.Error() != want {
-		t.Fatalf("error:\n%v\nwant:\n%s", err, want)
-	}
+	wantError(t, err, want)
 }

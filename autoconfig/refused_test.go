@@ -32,9 +32,7 @@ application.yaml: elasticjob.jobs.orderSync.job-bootstrap-bean-name: ` + bean + 
 application.yaml: elasticjob.jobs.report.jobBootstrapBeanName: ` + bean + `
 environment: ELASTICJOB_ENABLED: ` + enabled + `
 environment: ELASTICJOB_JOBS_REPORT_JOB_BOOTSTRAP_BEAN_NAME: ` + bean
-	if err == nil || err.Error() != want {
-		t.Fatalf("error:\n%v\nwant:\n%s", err, want)
-	}
+	wantError(t, err, want)
 }
 
 // A refused key is not offered as the fix of a typo: the suggestion is an accepted key.
@@ -42,7 +40,5 @@ func TestRefusedKeysAreNotSuggested(t *testing.T) {
 	inTempDir(t, map[string]string{"application.yaml": "elasticjob:\n  jobs:\n    orderSync: {jobBootstrapBean: x}\n"})
 	_, err := load([]starter.JobDefinition{orderSync(nil)})
 	want := `application.yaml: unknown key elasticjob.jobs.orderSync.jobBootstrapBean (known: cron, timeZone, shardingTotalCount, shardingItemParameters, jobParameter, monitorExecution, failover, misfire, maxTimeDiffSeconds, reconcileIntervalMinutes, jobShardingStrategyType, jobExecutorServiceHandlerType, jobErrorHandlerType, jobListenerTypes, description, disabled, overwrite, label, staticSharding, jobClassName, props, elasticJobClass, elasticJobType, jobExecutorThreadPoolSizeProviderType)`
-	if err == nil || err.Error() != want {
-		t.Fatalf("error:\n%v\nwant:\n%s", err, want)
-	}
+	wantError(t, err, want)
 }

@@ -92,19 +92,11 @@ func directiveLayer(defs []starter.JobDefinition, errs *problems) *layer {
 				continue
 			}
 			f, ok := jobSection.lookup(key)
-			if ok && errs.refuse(f, source, key) {
-				continue
-			}
 			if !ok || f.kind == reflect.Map {
 				errs.unknown(source, key, key, jobSection.keys())
 				continue
 			}
-			v, err := convert(f.kind, raw)
-			if err != nil {
-				errs.add(source, key, "%v", err)
-				continue
-			}
-			job[f.key] = setting{value: v, source: source, path: key}
+			setText(job, f, raw, source, key, errs)
 		}
 	}
 	return l
@@ -286,7 +278,7 @@ func (l *layer) envVar(name, value string, declared []string, errs *problems) {
 			continue
 		}
 		if f, ok := sec.s.lookupLoose(key); ok {
-			l.envSet(l.section(sec.name), f, name, value, errs)
+			setText(l.section(sec.name), f, value, envSource, name, errs)
 			return
 		}
 	}
@@ -334,17 +326,19 @@ func (l *layer) envJobVar(name, value string, segs, declared []string, errs *pro
 		job["props."+m.prop] = setting{value: value, source: envSource, path: name}
 		return
 	}
-	l.envSet(job, m.f, name, value, errs)
+	setText(job, m.f, value, envSource, name, errs)
 }
 
-func (l *layer) envSet(target map[string]setting, f field, name, value string, errs *problems) {
-	if errs.refuse(f, envSource, name) {
+// setText sets the key f from its text form (a directive's value or an environment variable),
+// or reports why it cannot.
+func setText(target map[string]setting, f field, text, source, path string, errs *problems) {
+	if errs.refuse(f, source, path) {
 		return
 	}
-	v, err := convert(f.kind, value)
+	v, err := convert(f.kind, text)
 	if err != nil {
-		errs.add(envSource, name, "%v", err)
+		errs.add(source, path, "%v", err)
 		return
 	}
-	target[f.key] = setting{value: v, source: envSource, path: name}
+	target[f.key] = setting{value: v, source: source, path: path}
 }

@@ -91,9 +91,7 @@ application.yaml: elasticjob.regCenter.baseSleepTimeMilliseconds: -1 is out of r
 application.yaml: elasticjob.regCenter.maxSleepTimeMilliseconds: 0 is out of range: want a positive int
 environment: ELASTICJOB_REGCENTER_MAXRETRIES: -2 is out of range: want a non-negative int
 application.yaml: elasticjob.regCenter.digest: the digest (not shown) is not user:password`
-	if err == nil || err.Error() != want {
-		t.Fatalf("error:\n%v\nwant:\n%s", err, want)
-	}
+	wantError(t, err, want)
 	for _, ok := range []string{"user:s3cret", ""} {
 		t.Setenv("ELASTICJOB_REGCENTER_MAXRETRIES", "0")
 		inTempDir(t, map[string]string{"application.yaml": "elasticjob:\n  regCenter:\n    digest: \"" + ok + "\"\n"})
