@@ -33,9 +33,9 @@ type RegCenterProperties struct {
 	SessionTimeoutMilliseconds    int    `min:"1"`
 	ConnectionTimeoutMilliseconds int    `min:"1"`
 	// BaseSleepTimeMilliseconds and MaxSleepTimeMilliseconds pace the rounds of connection
-	// attempts without a session as Curator's ExponentialBackoffRetry does; MaxSleepTime ×
-	// MaxRetries bounds the wait for the first session. None may be 0, which the registry
-	// would read as its default.
+	// attempts while there is no session to keep, as Curator's ExponentialBackoffRetry does;
+	// MaxSleepTime × MaxRetries bounds the wait for the first session. None may be 0, which
+	// the registry would read as its default.
 	BaseSleepTimeMilliseconds int `min:"1"`
 	MaxSleepTimeMilliseconds  int `min:"1"`
 	MaxRetries                int `min:"1"`

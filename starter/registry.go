@@ -20,10 +20,11 @@ type RegistryCenterConfig struct {
 	Digest            string // "user:password"
 	SessionTimeout    time.Duration
 	ConnectionTimeout time.Duration
-	// BaseSleepTime and MaxSleepTime pace the rounds of connection attempts without a session,
-	// as Curator's ExponentialBackoffRetry (ElasticJob's) paces retries: base × a random factor
-	// in [1, 2^(n+1)) after n rounds, at most MaxSleepTime, never under 1 s. MaxSleepTime ×
-	// MaxRetries bounds the wait for the first session.
+	// BaseSleepTime and MaxSleepTime pace the rounds of connection attempts while there is no
+	// session to keep (none yet, or lost), as Curator's ExponentialBackoffRetry (ElasticJob's)
+	// paces retries: base × a random factor in [1, 2^(n+1)) after n rounds, at most
+	// MaxSleepTime, never under 1 s. MaxSleepTime × MaxRetries bounds the wait for the first
+	// session.
 	BaseSleepTime time.Duration
 	MaxSleepTime  time.Duration
 	MaxRetries    int

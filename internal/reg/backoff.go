@@ -11,15 +11,19 @@ import (
 // clientPause is go-zookeeper's own wait before each new round of the servers (Conn.connect).
 const clientPause = time.Second
 
-// backoff paces the client's rounds of connection attempts as Curator's ExponentialBackoffRetry
-// paces ElasticJob's retries: after n rounds of the servers in a row without a session, the next
-// round waits BaseSleepTime × a random factor in [1, 2^(n+1)), at most MaxSleepTime. The client
-// waits clientPause itself; the dialer waits the rest (so the pause is never below 1 s).
+// backoff paces the client's rounds of connection attempts while there is no session to keep (none
+// yet, or lost) as Curator's ExponentialBackoffRetry paces ElasticJob's retries: after n rounds
+// of the servers in a row without a session, the next round waits BaseSleepTime × a random
+// factor in [1, 2^(n+1)), at most MaxSleepTime. The client waits clientPause itself; the dialer
+// waits the rest (so the pause is never below 1 s). While the session may still be alive the
+// client reconnects at its own pace, as ZooKeeper's Java client does under Curator: waiting
+// longer could let the server expire it.
 type backoff struct {
 	base, max  time.Duration
+	noSession  func() bool     // true while there is no session a quick reconnect could keep
 	done       <-chan struct{} // closed when the Center closes: a waiting dial goes on at once
-	roundEnded atomic.Bool     // set by hosts.Next when a round ends: the next dial waits
-	rounds     atomic.Int32    // rounds without a session in a row
+	roundEnded atomic.Bool     // set by hosts.Next when a round ends: the next dial may wait
+	rounds     atomic.Int32    // paced rounds without a session in a row
 }
 
 // delay is the pause before the round that follows n failed ones.
@@ -33,7 +37,7 @@ func (b *backoff) delay(n int) time.Duration {
 
 // wait is called before each dial: the first of a new round sleeps what the client did not.
 func (b *backoff) wait() {
-	if !b.roundEnded.Swap(false) {
+	if !b.roundEnded.Swap(false) || !b.noSession() {
 		return
 	}
 	d := b.delay(int(b.rounds.Add(1)-1)) - clientPause
@@ -66,4 +70,14 @@ func (h hosts) Next() (server string, retryStart bool) {
 func (h hosts) Connected() {
 	h.DNSHostProvider.Connected()
 	h.b.rounds.Store(0)
+}
+
+// noSession says whether the Center has no session a quick reconnect could keep: none yet, or
+// the last one is lost.
+func (c *Center) noSession() bool {
+	switch State(c.state.Load()) {
+	case 0, StateLost, StateClosed:
+		return true
+	}
+	return false
 }

@@ -8,6 +8,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/elasticjob-go/elasticjob/internal/zktest"
 )
 
 // The pauses are Curator's ExponentialBackoffRetry's: base × a random factor in [1, 2^(n+1)),
@@ -62,4 +64,17 @@ func TestBaseSleepTimePacesReconnectRounds(t *testing.T) {
 	if n := accepted.Load(); n < 1 || n > 3 {
 		t.Fatalf("%d connection attempts in 5 s, want 1 to 3 (one every 2.5 s)", n)
 	}
+}
+
+// While the session may still be alive the client reconnects at its own pace, whatever the
+// backoff: a 1 min pause after a cut connection would let the server expire a 20 s session.
+func TestBackoffNeverDelaysKeepingTheSession(t *testing.T) {
+	p := zktest.NewProxy(t, zktest.Servers(t))
+	cfg := testConfig(t)
+	cfg.ServerLists, cfg.SessionTimeout = p.Addr(), 20*time.Second
+	cfg.BaseSleepTime, cfg.MaxSleepTime, cfg.MaxRetries = time.Minute, time.Minute, 1
+	c := mustConnect(t, cfg)
+	st := states(c)
+	p.Cut()
+	st.expect(t, StateSuspended, StateReconnected)
 }

@@ -15,7 +15,7 @@ import (
 // settings allow (ElasticJob: maxSleepTime × maxRetries); the error names the servers.
 //
 // ConnectionTimeout bounds each TCP connection attempt to one server. Rounds of the servers
-// without a session are paced by BaseSleepTime and MaxSleepTime (see backoff). The Lost timer
+// while there is no session to keep are paced by BaseSleepTime and MaxSleepTime (see backoff). The Lost timer
 // uses the session timeout the server granted (see lostTimeout).
 func Connect(ctx context.Context, cfg Config) (*Center, error) {
 	return connect(ctx, cfg, nil)
@@ -38,7 +38,7 @@ func connect(ctx context.Context, cfg Config, ip *interposer) (*Center, error) {
 		return nil, fmt.Errorf("reg: the digest (not shown) is not user:password")
 	}
 	c := newCenter(cfg)
-	pace := &backoff{base: cfg.BaseSleepTime, max: cfg.MaxSleepTime, done: c.done}
+	pace := &backoff{base: cfg.BaseSleepTime, max: cfg.MaxSleepTime, noSession: c.noSession, done: c.done}
 	dial := func(network, addr string, _ time.Duration) (net.Conn, error) {
 		pace.wait()
 		conn, err := net.DialTimeout(network, addr, cfg.ConnectionTimeout)
