@@ -87,13 +87,13 @@ func TestRegCenterBounds(t *testing.T) {
 	_, err := load(nil)
 	want := `application.yaml: elasticjob.regCenter.sessionTimeoutMilliseconds: -1 is out of range: want a positive int
 application.yaml: elasticjob.regCenter.connectionTimeoutMilliseconds: 0 is out of range: want a positive int
-application.yaml: elasticjob.regCenter.baseSleepTimeMilliseconds: -1 is out of range: want a non-negative int
+application.yaml: elasticjob.regCenter.baseSleepTimeMilliseconds: -1 is out of range: want a positive int
 application.yaml: elasticjob.regCenter.maxSleepTimeMilliseconds: 0 is out of range: want a positive int
-environment: ELASTICJOB_REGCENTER_MAXRETRIES: -2 is out of range: want a non-negative int
+environment: ELASTICJOB_REGCENTER_MAXRETRIES: -2 is out of range: want a positive int
 application.yaml: elasticjob.regCenter.digest: the digest (not shown) is not user:password`
 	wantError(t, err, want)
 	for _, ok := range []string{"user:s3cret", ""} {
-		t.Setenv("ELASTICJOB_REGCENTER_MAXRETRIES", "0")
+		t.Setenv("ELASTICJOB_REGCENTER_MAXRETRIES", "1")
 		inTempDir(t, map[string]string{"application.yaml": "elasticjob:\n  regCenter:\n    digest: \"" + ok + "\"\n"})
 		if _, err := load(nil); err != nil {
 			t.Fatalf("digest %q: %v", ok, err)
