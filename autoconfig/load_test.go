@@ -263,39 +263,36 @@ missing.yaml: open missing.yaml: no such file or directory`
 	wantError(t, err, want)
 }
 
-// regCenter.shutdownGracePeriodMilliseconds reaches the starter's configuration; a value that is
-// not positive is refused, naming the file and the key.
-func TestShutdownGracePeriodKey(t *testing.T) {
-	inTempDir(t, map[string]string{"application.yaml": "elasticjob:\n  regCenter:\n    shutdownGracePeriodMilliseconds: 4000\n"})
+// The timing keys of regCenter reach the starter's configuration: the retry keys pace
+// reconnection (internal/reg's backoff) and bound the start-up wait, the grace period bounds
+// stopping. A value that is not positive, which the registry would silently read as its
+// default, is refused naming the file and the key as written.
+func TestRegCenterTimingKeys(t *testing.T) {
+	inTempDir(t, map[string]string{"application.yaml": `elasticjob:
+  reg-center:
+    base-sleep-time-milliseconds: 2500
+    maxSleepTimeMilliseconds: 4000
+    maxRetries: 2
+    shutdownGracePeriodMilliseconds: 4000
+`})
 	props, err := load([]starter.JobDefinition{orderSync(nil)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := props.RegCenter.registryConfig().ShutdownGracePeriod; got != 4*time.Second {
-		t.Fatalf("grace period %v", got)
+	got := props.RegCenter.registryConfig()
+	want := starter.RegistryCenterConfig{SessionTimeout: time.Minute, ConnectionTimeout: 15 * time.Second,
+		BaseSleepTime: 2500 * time.Millisecond, MaxSleepTime: 4 * time.Second, MaxRetries: 2, ShutdownGracePeriod: 4 * time.Second}
+	if got != want {
+		t.Fatalf("got  %+v\nwant %+v", got, want)
 	}
-	inTempDir(t, map[string]string{"application.yaml": "elasticjob:\n  regCenter:\n    shutdown-grace-period-milliseconds: -1\n"})
+	inTempDir(t, map[string]string{"application.yaml": `elasticjob:
+  regCenter:
+    baseSleepTimeMilliseconds: 0
+    max-retries: 0
+    shutdown-grace-period-milliseconds: -1
+`})
 	_, err = load([]starter.JobDefinition{orderSync(nil)})
-	want := `application.yaml: elasticjob.regCenter.shutdown-grace-period-milliseconds: -1 is out of range: want a positive int`
-	wantError(t, err, want)
-}
-
-// The retry keys reach the registry's configuration, where they pace reconnection
-// (internal/reg's backoff) and bound the start-up wait; 0, which the registry would silently
-// read as its default, is refused naming the key.
-func TestRetryKeys(t *testing.T) {
-	inTempDir(t, map[string]string{"application.yaml": "elasticjob:\n  reg-center:\n    base-sleep-time-milliseconds: 2500\n    maxSleepTimeMilliseconds: 4000\n    maxRetries: 2\n"})
-	props, err := load([]starter.JobDefinition{orderSync(nil)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rc := props.RegCenter.registryConfig()
-	if rc.BaseSleepTime != 2500*time.Millisecond || rc.MaxSleepTime != 4*time.Second || rc.MaxRetries != 2 {
-		t.Fatalf("base %v, max %v, retries %d", rc.BaseSleepTime, rc.MaxSleepTime, rc.MaxRetries)
-	}
-	inTempDir(t, map[string]string{"application.yaml": "elasticjob:\n  regCenter:\n    baseSleepTimeMilliseconds: 0\n    max-retries: 0\n"})
-	_, err = load([]starter.JobDefinition{orderSync(nil)})
-	want := `application.yaml: elasticjob.regCenter.baseSleepTimeMilliseconds: 0 is out of range: want a positive int
-application.yaml: elasticjob.regCenter.max-retries: 0 is out of range: want a positive int`
-	wantError(t, err, want)
+	wantError(t, err, `application.yaml: elasticjob.regCenter.baseSleepTimeMilliseconds: 0 is out of range: want a positive int
+application.yaml: elasticjob.regCenter.max-retries: 0 is out of range: want a positive int
+application.yaml: elasticjob.regCenter.shutdown-grace-period-milliseconds: -1 is out of range: want a positive int`)
 }
