@@ -2,15 +2,18 @@ package zktest
 
 import (
 	"net"
+	"slices"
 	"sync"
 	"testing"
+	"time"
 )
 
 // Proxy is a loopback TCP proxy between a ZooKeeper client and a server, for fault injection.
 // A blackholed proxy keeps every socket open and accepts new ones but forwards nothing, exactly
 // what a network partition looks like to both ends: the client's reads time out, the server
 // hears no pings and expires the session after its timeout. Data read meanwhile is held and
-// delivered, in order, on Restore.
+// delivered, in order, on Restore. A delayed proxy (Delay) is a slow network or a busy server:
+// every read arrives that much later, in order, without limiting the throughput.
 type Proxy struct {
 	target string
 	ln     net.Listener
@@ -20,6 +23,7 @@ type Proxy struct {
 	mu    sync.Mutex
 	gate  chan struct{} // closed while forwarding; open (blocking) while blackholed
 	conns map[net.Conn]struct{}
+	delay time.Duration
 }
 
 // NewProxy listens on a free loopback port and forwards every connection to target until the
@@ -64,6 +68,14 @@ func (p *Proxy) Restore() {
 	}
 }
 
+// Delay delivers everything read from either side d later (0: at once), in order; a request
+// and its answer are 2·d slower.
+func (p *Proxy) Delay(d time.Duration) {
+	p.mu.Lock()
+	p.delay = d
+	p.mu.Unlock()
+}
+
 // Cut closes every current connection, both sides; new connections are still accepted.
 func (p *Proxy) Cut() {
 	p.mu.Lock()
@@ -95,22 +107,44 @@ func (p *Proxy) accept() {
 	}
 }
 
-// pump copies src to dst, holding what it read while the proxy is blackholed; an error on
-// either side (after the gate, so that a blackholed close is held too) closes both.
+// pump reads src and hands what it read to deliver, holding it while the proxy is blackholed.
 func (p *Proxy) pump(src, dst net.Conn) {
 	defer p.wg.Done()
+	out := make(chan chunk, 256)
+	p.wg.Add(1)
+	go p.deliver(out, src, dst)
+	defer close(out)
 	buf := make([]byte, 32*1024)
 	for {
 		n, err := src.Read(buf)
 		if !p.wait() {
-			break
+			return
 		}
 		if n > 0 {
-			if _, werr := dst.Write(buf[:n]); werr != nil {
-				break
-			}
+			p.mu.Lock()
+			due := time.Now().Add(p.delay)
+			p.mu.Unlock()
+			out <- chunk{data: slices.Clone(buf[:n]), due: due}
 		}
 		if err != nil {
+			return
+		}
+	}
+}
+
+// chunk is what one read got, and when to write it.
+type chunk struct {
+	data []byte
+	due  time.Time
+}
+
+// deliver writes each chunk to dst when it is due; when src has ended (after the gate, so that
+// a blackholed close is held too) or dst fails, it closes both.
+func (p *Proxy) deliver(in <-chan chunk, src, dst net.Conn) {
+	defer p.wg.Done()
+	for c := range in {
+		time.Sleep(time.Until(c.due))
+		if _, err := dst.Write(c.data); err != nil {
 			break
 		}
 	}
@@ -120,6 +154,8 @@ func (p *Proxy) pump(src, dst net.Conn) {
 	p.mu.Unlock()
 	src.Close()
 	dst.Close()
+	for range in { // what src still had, after dst failed
+	}
 }
 
 // wait blocks while the proxy is blackholed; false when the proxy is closed.

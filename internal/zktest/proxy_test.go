@@ -101,3 +101,30 @@ func TestProxyCutClosesConnections(t *testing.T) {
 		t.Fatalf("a new connection after Cut: got %q, %v; want \"again\"", got, err)
 	}
 }
+
+// A delayed proxy answers no sooner than twice the delay, in order; without a delay it forwards
+// at once again.
+func TestProxyDelays(t *testing.T) {
+	p := NewProxy(t, echoServer(t))
+	c, r := dialProxy(t, p)
+	p.Delay(150 * time.Millisecond)
+	start := time.Now()
+	for _, line := range []string{"one", "two"} {
+		if _, err := io.WriteString(c, line+"\n"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, want := range []string{"one", "two"} {
+		c.SetReadDeadline(time.Now().Add(5 * time.Second))
+		if got, err := r.ReadString('\n'); err != nil || got != want+"\n" {
+			t.Fatalf("delayed: got %q, %v; want %q", got, err, want)
+		}
+	}
+	if took := time.Since(start); took < 300*time.Millisecond {
+		t.Fatalf("answered after %v through a proxy delaying each way by 150ms", took)
+	}
+	p.Delay(0)
+	if got, err := roundTrip(t, c, r, "three", 5*time.Second); err != nil || got != "three" {
+		t.Fatalf("after Delay(0): got %q, %v", got, err)
+	}
+}
