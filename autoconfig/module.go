@@ -2,13 +2,11 @@ package autoconfig
 
 import (
 	"cmp"
-	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"maps"
 	"slices"
-	"sync"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/fx"
@@ -19,8 +17,10 @@ import (
 // Module wires ElasticJob from configuration: it binds *Properties (YAML files and the
 // environment over the jobs declared in code), provides the *Registry and *OneOffJobs (runs
 // the jobs without cron on demand), and registers and schedules every job, with its
-// per-instance and distribute-once listeners, in one OnStart hook that runs after the OnStart
-// hooks of every job's dependencies. OnStop stops firing, gives running items the shutdown grace
+// per-instance and distribute-once listeners, from one OnStart hook that runs after the OnStart
+// hooks of every job's dependencies. That hook registers for a bounded time (half the start
+// timeout left, at most 5 s); jobs not registered by then register in the background, each
+// scheduled once registered, and /readyz answers 503 until all are. OnStop stops firing, gives running items the shutdown grace
 // period (regCenter.shutdownGracePeriodMilliseconds, within fx's stop timeout) before it
 // cancels them, and removes this instance's nodes. With elasticjob.dump.port set, it also serves
 // ElasticJob's dump service (see DumpProperties) from after the jobs start until before they
@@ -172,10 +172,13 @@ type scheduleParams struct {
 	OneOffJobs *OneOffJobs
 	Jobs       []starter.JobDefinition      `group:"elasticjob.jobs"`
 	Listeners  []starter.ListenerDefinition `group:"elasticjob.listeners"`
+	Shutdowner fx.Shutdowner
+	Logger     *slog.Logger `optional:"true"`
 }
 
 func schedule(p scheduleParams) {
-	s := &scheduler{registry: p.Registry, oneOff: p.OneOffJobs, runs: plan(p.Properties, p.Jobs, p.Listeners)}
+	s := &scheduler{registry: p.Registry, oneOff: p.OneOffJobs, runs: plan(p.Properties, p.Jobs, p.Listeners),
+		shutdowner: p.Shutdowner, log: logger(p.Logger)}
 	p.Lifecycle.Append(fx.Hook{OnStart: s.start, OnStop: s.stop})
 }
 
@@ -218,87 +221,4 @@ func plan(props *Properties, defs []starter.JobDefinition, ls []starter.Listener
 		runs = append(runs, r)
 	}
 	return runs
-}
-
-// scheduler registers the jobs and starts their firing in OnStart and shuts them down in
-// OnStop.
-type scheduler struct {
-	registry *Registry
-	oneOff   *OneOffJobs
-	runs     []jobRun
-	stops    []func(context.Context) error
-}
-
-// start registers every job and only then starts cron firing, which runs on the engine's
-// goroutines. Registrations run concurrently (registerConcurrency at a time): each is a few
-// dozen ZooKeeper round trips on its own job's subtree, so thousands of jobs register in
-// seconds rather than minutes. On an error the registry's OnStop, which fx runs when a start
-// fails, stops whatever was registered.
-func (s *scheduler) start(ctx context.Context) error {
-	rc := s.registry.Center()
-	type registered struct {
-		scheduled *starter.ScheduleJobBootstrap
-		oneOff    *starter.OneOffJobBootstrap
-		err       error
-	}
-	results := make([]registered, len(s.runs))
-	sem := make(chan struct{}, registerConcurrency)
-	var wg sync.WaitGroup
-	for i, r := range s.runs {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			if err := ctx.Err(); err != nil {
-				results[i].err = fmt.Errorf("elasticjob: registering job %q: %w", r.cfg.JobName, err)
-				return
-			}
-			if r.cfg.Cron == "" {
-				results[i].oneOff, results[i].err = starter.NewOneOffJobBootstrap(rc, r.job, r.cfg, r.opts...)
-			} else {
-				results[i].scheduled, results[i].err = starter.NewScheduleJobBootstrap(rc, r.job, r.cfg, r.opts...)
-			}
-		}()
-	}
-	wg.Wait()
-	var errs []error
-	oneOff := map[string]*starter.OneOffJobBootstrap{}
-	for i, res := range results {
-		switch {
-		case res.err != nil:
-			errs = append(errs, res.err)
-		case res.oneOff != nil:
-			s.stops = append(s.stops, res.oneOff.Shutdown)
-			oneOff[s.runs[i].cfg.JobName] = res.oneOff
-		default:
-			s.stops = append(s.stops, res.scheduled.Shutdown)
-		}
-	}
-	if err := errors.Join(errs...); err != nil {
-		return err
-	}
-	for _, res := range results {
-		if res.scheduled != nil {
-			res.scheduled.Schedule()
-		}
-	}
-	s.oneOff.set(oneOff)
-	return nil
-}
-
-// registerConcurrency bounds the registrations in flight at start-up.
-const registerConcurrency = 32
-
-// stop shuts every job down together (see starter.ScheduleJobBootstrap.Shutdown): firing
-// stops at once, running items share one grace period, the instance nodes are removed. The
-// registry's own OnStop, which runs next, ends the session.
-func (s *scheduler) stop(ctx context.Context) error {
-	s.oneOff.set(nil)
-	errs := make([]error, len(s.stops))
-	var wg sync.WaitGroup
-	for i, stop := range s.stops {
-		wg.Go(func() { errs[i] = stop(ctx) })
-	}
-	wg.Wait()
-	return errors.Join(errs...)
 }

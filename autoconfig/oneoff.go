@@ -16,7 +16,7 @@ type OneOffJobs struct {
 	crons map[string]string // every job -> its cron, "" for a one-off job
 
 	mu      sync.Mutex
-	running map[string]*starter.OneOffJobBootstrap // while the application runs
+	running map[string]*starter.OneOffJobBootstrap // registered, while the application runs
 }
 
 func newOneOffJobs(props *Properties) *OneOffJobs {
@@ -57,7 +57,7 @@ func (o *OneOffJobs) Execute(name string) error {
 	b := o.running[name]
 	o.mu.Unlock()
 	if b == nil {
-		return fmt.Errorf("elasticjob: one-off job %q is not registered: the application has not started or has stopped", name)
+		return fmt.Errorf("elasticjob: one-off job %q is not registered: the application has not started, is still registering its jobs (see /readyz) or has stopped", name)
 	}
 	if err := b.Execute(); err != nil {
 		return fmt.Errorf("elasticjob: one-off job %q: %w", name, err)
@@ -65,9 +65,19 @@ func (o *OneOffJobs) Execute(name string) error {
 	return nil
 }
 
-// set publishes the registered bootstraps (nil: none, after stop).
-func (o *OneOffJobs) set(running map[string]*starter.OneOffJobBootstrap) {
+// add makes a registered one-off job executable.
+func (o *OneOffJobs) add(name string, b *starter.OneOffJobBootstrap) {
 	o.mu.Lock()
-	o.running = running
+	defer o.mu.Unlock()
+	if o.running == nil {
+		o.running = map[string]*starter.OneOffJobBootstrap{}
+	}
+	o.running[name] = b
+}
+
+// clear forgets every registered one-off job, at stop.
+func (o *OneOffJobs) clear() {
+	o.mu.Lock()
+	o.running = nil
 	o.mu.Unlock()
 }

@@ -149,7 +149,7 @@ func TestOneOffJobRunsOnceOnEveryInstance(t *testing.T) {
 		}
 	}
 	app.RequireStop()
-	want := `elasticjob: one-off job "report" is not registered: the application has not started or has stopped`
+	want := `elasticjob: one-off job "report" is not registered: the application has not started, is still registering its jobs (see /readyz) or has stopped`
 	if err := oneOff.Execute("report"); err == nil || err.Error() != want {
 		t.Errorf("Execute after stop = %v, want %s", err, want)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 
 	"github.com/elasticjob-go/elasticjob/starter"
 )
@@ -16,6 +17,9 @@ type Registry struct {
 	cfg       starter.RegistryCenterConfig
 	log       *slog.Logger
 	observers []starter.Observer
+
+	// registering is true while the jobs register at start-up (for /readyz).
+	registering atomic.Bool
 
 	mu sync.Mutex
 	rc *starter.RegistryCenter
