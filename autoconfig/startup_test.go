@@ -243,3 +243,28 @@ func TestThousands(t *testing.T) {
 		}
 	}
 }
+
+// /readyz sums the registration up while it runs, and names at most maxListedJobs jobs that
+// are not registered once it has ended (a job shut down from the console, say).
+func TestReadinessReasonsAreCapped(t *testing.T) {
+	r := &Registry{log: slog.Default()}
+	if err := r.start(t.Context()); err != nil { // the embedded registry
+		t.Fatal(err)
+	}
+	defer r.stop(context.Background())
+	var jobs []string
+	for i := range 13 {
+		jobs = append(jobs, fmt.Sprintf("job%02d", i))
+	}
+	h := &health{registry: r, jobs: jobs}
+	r.registering.Store(true)
+	if got := h.unready(); !slices.Equal(got, []string{"registering jobs: 0 of 13 registered"}) {
+		t.Errorf("while registering: %q", got)
+	}
+	r.registering.Store(false)
+	got := h.unready()
+	if len(got) != maxListedJobs+1 || got[0] != "job job00 is not registered on this instance" ||
+		got[maxListedJobs] != "and 3 more jobs are not registered on this instance" {
+		t.Errorf("after the registration: %q", got)
+	}
+}
