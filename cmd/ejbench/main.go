@@ -4,7 +4,7 @@
 // file is kept). Rows that need several instances run them as separate processes: the binary
 // re-executes itself with -role instance (or robfig/gocron for the local scheduling floor).
 //
-//	go run ./cmd/ejbench [-reps 3] [-scale 1000,10000] [-out BENCHMARKS.md]
+//	go run ./cmd/ejbench [-reps 3] [-scale 1000,10000] [-fxjobs 30000] [-rows 1,…,9] [-out BENCHMARKS.md]
 package main
 
 import (
@@ -19,7 +19,7 @@ import (
 
 func main() {
 	if len(os.Args) > 2 && os.Args[1] == "-role" {
-		roles := map[string]func([]string) error{"instance": runInstance, "robfig": runRobfig, "gocron": runGocron}
+		roles := map[string]func([]string) error{"instance": runInstance, "robfig": runRobfig, "gocron": runGocron, "fxservice": runFxService}
 		run, ok := roles[os.Args[2]]
 		if !ok {
 			fmt.Fprintf(os.Stderr, "ejbench: unknown role %q\n", os.Args[2])
@@ -45,6 +45,7 @@ type bench struct {
 	reps     int
 	window   time.Duration // one measuring window of the rows that fire every second
 	scales   []int
+	fxJobs   int // row 9's
 	only     map[string]bool
 	rows     []row
 	nsSerial int
@@ -60,14 +61,15 @@ func orchestrate(args []string) error {
 	reps := fs.Int("reps", 3, "repeated runs (windows) behind each median")
 	window := fs.Duration("window", 5*time.Second, "measuring window of the 1-second-cron rows")
 	scale := fs.String("scale", "1000,10000", "job counts of row 5 (the last one is also row 6's)")
-	only := fs.String("rows", "1,2,3,4,5,6,7,8", "rows to run (e.g. -rows 8: tracing alone)")
+	only := fs.String("rows", "1,2,3,4,5,6,7,8,9", "rows to run (e.g. -rows 8: tracing alone)")
+	fxJobs := fs.Int("fxjobs", 30000, "job count of row 9 (an fx service starting under fx's default timeouts)")
 	outFile := fs.String("out", "BENCHMARKS.md", "file to write the table into ('' = print only)")
 	heap := fs.String("zk-heap", "1g", "ZooKeeper server -Xmx")
 	work := fs.String("work", "", "directory for the server and the logs (default: a temporary one)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	b := &bench{reps: *reps, window: *window, only: map[string]bool{}}
+	b := &bench{reps: *reps, window: *window, fxJobs: *fxJobs, only: map[string]bool{}}
 	for _, r := range strings.Split(*only, ",") {
 		b.only[strings.TrimSpace(r)] = true
 	}
@@ -112,7 +114,8 @@ func orchestrate(args []string) error {
 		run func() error
 	}{
 		{"1", b.requestsPerFire}, {"2", b.fireLatency}, {"3", b.failoverLatency},
-		{"4", b.resharding}, {"7", b.javaSetup}, {"8", b.tracing}, {"5", b.scale}, // the 10,000 jobs last
+		{"4", b.resharding}, {"7", b.javaSetup}, {"8", b.tracing}, {"5", b.scale}, // the 10,000 jobs
+		{"9", b.fxStart}, // and the 30,000 last
 	}
 	for _, s := range steps {
 		if !b.only[s.id] && !(s.id == "5" && b.only["6"]) {
