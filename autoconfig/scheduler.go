@@ -34,6 +34,9 @@ type scheduler struct {
 	shutdowner fx.Shutdowner
 	log        *slog.Logger
 
+	// rc is the registry's center from OnStart on, kept for the registrations: one still in
+	// flight after a failed start finds it closed (the registry's Center is nil by then).
+	rc     *starter.RegistryCenter
 	cancel context.CancelFunc // no job starts registering after it
 	done   chan struct{}      // closed once every registration has returned
 
@@ -94,6 +97,7 @@ func foregroundBound(ctx context.Context) time.Duration {
 // foregroundBound has passed; see scheduler. On an error the registry's OnStop, which fx runs
 // when a start fails, stops whatever was registered.
 func (s *scheduler) start(ctx context.Context) error {
+	s.rc = s.registry.Center() // not nil: the registry's OnStart has run
 	s.errs = make([]error, len(s.runs))
 	s.registry.registering.Store(true)
 	regCtx, cancel := context.WithCancel(context.Background())
@@ -108,28 +112,28 @@ func (s *scheduler) start(ctx context.Context) error {
 	case <-ctx.Done():
 	}
 	s.mu.Lock()
-	if !s.ended && !slices.ContainsFunc(s.errs, func(err error) bool { return err != nil }) {
+	errs := slices.Clone(s.errs)
+	failed := slices.ContainsFunc(errs, func(err error) bool { return err != nil })
+	if !s.ended && !failed {
 		s.background = true
-		held := s.held
-		s.held = nil
-		s.mu.Unlock()
-		for _, b := range held {
-			b.start(s.oneOff)
-		}
-		s.log.Info("elasticjob: the other jobs register in the background; /readyz answers 200 once all are registered",
-			"registered", len(held), "jobs", len(s.runs))
-		return nil
 	}
+	background, held := s.background, s.held
+	s.held = nil
 	s.mu.Unlock()
-	cancel() // an error: no further job starts registering
-	<-s.done
-	if err := errors.Join(s.errs...); err != nil {
-		return err
+	if failed {
+		// The registrations in flight are not waited for: they would outlast the start timeout
+		// on a busy ZooKeeper, and the registry's OnStop waits for them and stops them with the
+		// rest.
+		cancel()
+		return errors.Join(errs...)
 	}
-	for _, b := range s.held {
+	for _, b := range held {
 		b.start(s.oneOff)
 	}
-	s.held = nil
+	if background {
+		s.log.Info("elasticjob: the other jobs register in the background; /readyz answers 200 once all are registered",
+			"registered", len(held), "jobs", len(s.runs))
+	}
 	return nil
 }
 
@@ -165,7 +169,7 @@ func (s *scheduler) registerAll(ctx context.Context) {
 // register registers the job of runs[i]; in the background, it starts the job, or shuts the
 // application down on an error.
 func (s *scheduler) register(ctx context.Context, i int, r jobRun) {
-	rc := s.registry.Center()
+	rc := s.rc
 	b := bootstrap{name: r.cfg.JobName}
 	var err error
 	if r.cfg.Cron == "" {

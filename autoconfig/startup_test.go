@@ -219,6 +219,44 @@ func TestBackgroundRegistrationFailureShutsTheApplicationDown(t *testing.T) {
 	}
 }
 
+// A registration error within OnStart's bound fails the start, even with jobs left to register:
+// those are not registered, and no instance node is left.
+func TestRegistrationErrorWithinTheBoundFailsTheStart(t *testing.T) {
+	ns, idle := manyJobsApp(t, "")
+	check := connectTo(t, ns)
+	defer check.Close()
+	if err := check.Persist("/idle0000", "com.example.OtherJob"); err != nil { // the first job to register
+		t.Fatal(err)
+	}
+	var log testkit.Buffer
+	var props *Properties
+	app := fx.New(Module, provideJobs([]starter.JobDefinition{idle}), ownRegistry(), fx.NopLogger, quietLog(&log),
+		fx.StartTimeout(time.Second), fx.Populate(&props))
+	ctx, cancel := context.WithTimeout(context.Background(), app.StartTimeout())
+	defer cancel()
+	err := app.Start(ctx)
+	want := `engine: job conflict with register center: /` + ns + `/idle0000 holds class "com.example.OtherJob", this job is "` + idleClass + `"`
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("start error %v, want it to contain %s", err, want)
+	}
+	names := make([]string, 0, len(props.Jobs))
+	never := 0
+	for name := range props.Jobs {
+		names = append(names, name)
+		if ok, err := check.Exists("/" + name + "/config"); err != nil {
+			t.Fatal(err)
+		} else if !ok {
+			never++
+		}
+	}
+	if n := jobsWithInstances(t, check, names); n != 0 {
+		t.Fatalf("%d jobs keep an instance node after the failed start", n)
+	}
+	if never == 0 {
+		t.Fatal("every job was registered: the error did not end the registration")
+	}
+}
+
 // The foreground bound is half of what is left of the start timeout, at most maxForeground.
 func TestForegroundBound(t *testing.T) {
 	if got := foregroundBound(context.Background()); got != maxForeground {
