@@ -32,11 +32,7 @@ func (b *bench) fxStart() error {
 	if err != nil {
 		return err
 	}
-	defer func() {
-		if err := c.quit(); err != nil {
-			progress("  fx service: %v", err)
-		}
-	}()
+	defer c.kill() // gone already when it stopped
 	onStart := c.registerTime
 	started := c.id == "started"
 	value := "yes"
@@ -50,22 +46,33 @@ func (b *bench) fxStart() error {
 		reference: "before: 10,000 jobs exited with `context deadline exceeded` after 15.5 s", target: "starts", verdict: verdict(started)})
 	b.add(row{id: "9", measure: "OnStart, every hook (s, 1 run)", setup: setup, value: fmt.Sprintf("%.1f", onStart.Seconds()),
 		reference: "—", target: "< 15 s (fx.StartTimeout)", verdict: verdict(started && onStart < 15*time.Second)})
-	if !started {
-		return nil
-	}
-	line, err := c.reply("readyz", 30*time.Minute)
-	ready := "n/a"
-	if err != nil {
-		ready = "not ready: " + err.Error()
-	} else {
-		var ns int64
-		if _, err := fmt.Sscanf(line, "readyz %d", &ns); err != nil {
-			return fmt.Errorf("fx service: readyz line %q: %w", line, err)
+	if started {
+		line, err := c.reply("readyz", 30*time.Minute)
+		ready := "n/a"
+		if err != nil {
+			ready = "not ready: " + err.Error()
+		} else {
+			var ns int64
+			if _, err := fmt.Sscanf(line, "readyz %d", &ns); err != nil {
+				return fmt.Errorf("fx service: readyz line %q: %w", line, err)
+			}
+			ready = fmt.Sprintf("%.1f (%.0f jobs registered per second)", time.Duration(ns).Seconds(), float64(n)/time.Duration(ns).Seconds())
 		}
-		ready = fmt.Sprintf("%.1f (%.0f jobs registered per second)", time.Duration(ns).Seconds(), float64(n)/time.Duration(ns).Seconds())
+		b.add(row{id: "9", measure: "start until /readyz answers 200 (s, 1 run)", setup: setup, value: ready,
+			reference: "—", target: "—", verdict: "—"})
 	}
-	b.add(row{id: "9", measure: "start until /readyz answers 200 (s, 1 run)", setup: setup, value: ready,
-		reference: "—", target: "—", verdict: "—"})
+	line, err := c.ask("quit", 2*time.Minute)
+	if err != nil {
+		return err
+	}
+	var ns int64
+	var outcome string
+	if _, err := fmt.Sscanf(line, "quit %d %s", &ns, &outcome); err != nil {
+		return fmt.Errorf("fx service: quit line %q: %w", line, err)
+	}
+	b.add(row{id: "9", measure: "OnStop, every hook (s, 1 run)", setup: setup,
+		value:     fmt.Sprintf("%.1f (%s)", time.Duration(ns).Seconds(), strings.TrimPrefix(line, fmt.Sprintf("quit %d ", ns))),
+		reference: "—", target: "< 15 s (fx.StopTimeout)", verdict: verdict(outcome == "stopped")})
 	return nil
 }
 
@@ -73,7 +80,8 @@ func (b *bench) fxStart() error {
 // jobs, declared in a YAML file (one implementation, as elasticJobClass). It prints
 // "ready <OnStart ns> started" once app.Start has returned (or "ready <ns> failed" and
 // "failure <error>"), then "readyz <ns since the start began>" once /readyz answers 200, and
-// serves the orchestrator's commands until quit.
+// serves the orchestrator's commands; at quit it stops the application and answers
+// "quit <OnStop ns> stopped" (or "quit <ns> failed: <error>").
 func runFxService(args []string) error {
 	fs := flag.NewFlagSet("fxservice", flag.ContinueOnError)
 	var jf jobsFlags
@@ -126,28 +134,30 @@ func runFxService(args []string) error {
 	if err != nil {
 		o.printf("ready %d failed", onStart.Nanoseconds())
 		o.printf("failure %s", strings.ReplaceAll(err.Error(), "\n", "; "))
-		serve(o, c, nil)
-		o.printf("bye")
-		return nil
-	}
-	o.printf("ready %d started", onStart.Nanoseconds())
-	go func() {
-		for {
-			resp, err := http.Get("http://" + server.Addr() + "/readyz")
-			if err == nil {
-				resp.Body.Close()
-				if resp.StatusCode == http.StatusOK {
-					o.printf("readyz %d", time.Since(begin).Nanoseconds())
-					return
+	} else {
+		o.printf("ready %d started", onStart.Nanoseconds())
+		go func() {
+			for {
+				resp, err := http.Get("http://" + server.Addr() + "/readyz")
+				if err == nil {
+					resp.Body.Close()
+					if resp.StatusCode == http.StatusOK {
+						o.printf("readyz %d", time.Since(begin).Nanoseconds())
+						return
+					}
 				}
+				time.Sleep(250 * time.Millisecond)
 			}
-			time.Sleep(250 * time.Millisecond)
-		}
-	}()
+		}()
+	}
 	serve(o, c, nil)
 	stop, cancelStop := context.WithTimeout(context.Background(), app.StopTimeout())
 	defer cancelStop()
-	err = app.Stop(stop)
-	o.printf("bye")
-	return err
+	begin = time.Now()
+	if err := app.Stop(stop); err != nil {
+		o.printf("quit %d failed: %s", time.Since(begin).Nanoseconds(), strings.ReplaceAll(err.Error(), "\n", "; "))
+	} else {
+		o.printf("quit %d stopped", time.Since(begin).Nanoseconds())
+	}
+	return nil
 }
