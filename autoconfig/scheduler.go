@@ -3,7 +3,6 @@ package autoconfig
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"slices"
 	"sync"
@@ -18,8 +17,9 @@ import (
 //
 // OnStart registers for a bounded time only (foregroundBound), since registration grows with
 // the number of jobs and fx's start timeout does not. When every job registers within it, the
-// start is as it has always been: the jobs start firing once all are registered, and any
-// registration error fails the start with every error. Otherwise OnStart returns and the rest
+// start is as it has always been: the jobs start firing once all are registered. A
+// registration error within it ends the registration (no further job starts registering, those
+// in flight finish) and fails the start with every error. Otherwise OnStart returns and the rest
 // registers in the background, each job starting to fire as soon as it is registered. That is
 // safe because registration is per job: a job's registration writes and reads its own subtree
 // (/{job}) only, so a job that fires while others register sees what it would see in a
@@ -34,11 +34,9 @@ type scheduler struct {
 	shutdowner fx.Shutdowner
 	log        *slog.Logger
 
-	// rc is the registry's center from OnStart on, kept for the registrations: one still in
-	// flight after a failed start finds it closed (the registry's Center is nil by then).
-	rc     *starter.RegistryCenter
-	cancel context.CancelFunc // no job starts registering after it
-	done   chan struct{}      // closed once every registration has returned
+	rc     *starter.RegistryCenter // the registry's center, from OnStart on
+	cancel context.CancelFunc      // no job starts registering after it
+	done   chan struct{}           // closed once every registration has returned
 
 	mu         sync.Mutex
 	background bool        // OnStart has returned: a job starts as soon as it registers
@@ -94,8 +92,8 @@ func foregroundBound(ctx context.Context) time.Duration {
 }
 
 // start registers the jobs (registerConcurrency at a time) until they are all registered or
-// foregroundBound has passed; see scheduler. On an error the registry's OnStop, which fx runs
-// when a start fails, stops whatever was registered.
+// foregroundBound has passed, or one fails; see scheduler. On an error the registry's OnStop,
+// which fx runs when a start fails, stops whatever was registered.
 func (s *scheduler) start(ctx context.Context) error {
 	s.rc = s.registry.Center() // not nil: the registry's OnStart has run
 	s.errs = make([]error, len(s.runs))
@@ -112,8 +110,7 @@ func (s *scheduler) start(ctx context.Context) error {
 	case <-ctx.Done():
 	}
 	s.mu.Lock()
-	errs := slices.Clone(s.errs)
-	failed := slices.ContainsFunc(errs, func(err error) bool { return err != nil })
+	failed := slices.ContainsFunc(s.errs, func(err error) bool { return err != nil })
 	if !s.ended && !failed {
 		s.background = true
 	}
@@ -121,11 +118,8 @@ func (s *scheduler) start(ctx context.Context) error {
 	s.held = nil
 	s.mu.Unlock()
 	if failed {
-		// The registrations in flight are not waited for: they would outlast the start timeout
-		// on a busy ZooKeeper, and the registry's OnStop waits for them and stops them with the
-		// rest.
-		cancel()
-		return errors.Join(errs...)
+		s.awaitRegistrations()
+		return errors.Join(s.errs...)
 	}
 	for _, b := range held {
 		b.start(s.oneOff)
@@ -185,6 +179,8 @@ func (s *scheduler) register(ctx context.Context, i int, r jobRun) {
 		s.mu.Unlock()
 		if background {
 			s.fail(r.cfg.JobName, err, first)
+		} else {
+			s.cancel() // the start fails: no further job starts registering
 		}
 		return
 	}
@@ -212,17 +208,22 @@ func (s *scheduler) fail(job string, err error, first bool) {
 	}
 }
 
+// awaitRegistrations ends the registration and waits for the registrations in flight, not
+// bounded by a ctx: the registry's OnStop, which fx runs next (after a failed start too), must
+// not close the session under a registration (the engine does not stop a job whose
+// registration has not returned). Each is a few round trips, bounded by the session timeout;
+// fx's timeouts still bound the start and the stop as their caller sees them.
+func (s *scheduler) awaitRegistrations() {
+	s.cancel()
+	<-s.done
+}
+
 // stop ends the registration (in-flight registrations return first), then shuts every
 // registered job down together (see starter.ScheduleJobBootstrap.Shutdown): firing stops at
 // once, running items share one grace period, the instance nodes are removed. The registry's
 // own OnStop, which runs next, ends the session.
 func (s *scheduler) stop(ctx context.Context) error {
-	s.cancel()
-	select {
-	case <-s.done:
-	case <-ctx.Done():
-		return fmt.Errorf("elasticjob: stopping while jobs register: %w", ctx.Err())
-	}
+	s.awaitRegistrations()
 	s.oneOff.clear()
 	s.mu.Lock()
 	stops := s.stops

@@ -219,25 +219,27 @@ func TestBackgroundRegistrationFailureShutsTheApplicationDown(t *testing.T) {
 	}
 }
 
-// A registration error within OnStart's bound fails the start, even with jobs left to register:
-// those are not registered, and no instance node is left.
-func TestRegistrationErrorWithinTheBoundFailsTheStart(t *testing.T) {
+// A registration error within OnStart fails the start at once, with that error: no further
+// job starts registering, those in flight finish, and no instance node is left.
+func TestRegistrationErrorFailsTheStartAtOnce(t *testing.T) {
 	ns, idle := manyJobsApp(t, "")
 	check := connectTo(t, ns)
 	defer check.Close()
 	if err := check.Persist("/idle0000", "com.example.OtherJob"); err != nil { // the first job to register
 		t.Fatal(err)
 	}
-	var log testkit.Buffer
 	var props *Properties
+	var log testkit.Buffer
+	// A start timeout that the registrations in flight do not outlast: fx skips the rollback
+	// (the registry's OnStop) once it has passed.
 	app := fx.New(Module, provideJobs([]starter.JobDefinition{idle}), ownRegistry(), fx.NopLogger, quietLog(&log),
-		fx.StartTimeout(time.Second), fx.Populate(&props))
+		fx.StartTimeout(20*time.Second), fx.Populate(&props))
 	ctx, cancel := context.WithTimeout(context.Background(), app.StartTimeout())
 	defer cancel()
 	err := app.Start(ctx)
 	want := `engine: job conflict with register center: /` + ns + `/idle0000 holds class "com.example.OtherJob", this job is "` + idleClass + `"`
-	if err == nil || !strings.Contains(err.Error(), want) {
-		t.Fatalf("start error %v, want it to contain %s", err, want)
+	if err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Fatalf("start error %v, want %s…", err, want)
 	}
 	names := make([]string, 0, len(props.Jobs))
 	never := 0
@@ -252,8 +254,8 @@ func TestRegistrationErrorWithinTheBoundFailsTheStart(t *testing.T) {
 	if n := jobsWithInstances(t, check, names); n != 0 {
 		t.Fatalf("%d jobs keep an instance node after the failed start", n)
 	}
-	if never == 0 {
-		t.Fatal("every job was registered: the error did not end the registration")
+	if never < len(names)-2*registerConcurrency {
+		t.Fatalf("%d of %d jobs were never registered: the error did not end the registration", never, len(names))
 	}
 }
 
