@@ -158,11 +158,76 @@ func alreadyExists(err error) bool {
 	return false
 }
 
-// refused tells an error the database answered with (a constraint, a type, a value it will not
-// take) from a connection that failed: a refused row is dropped, a failed connection retried.
+// refused tells an error the database answered a statement with because of its rows (a
+// constraint, a type, a value it will not take): those rows are dropped. Every other error is
+// retried until the database takes the rows: a connection that failed or could not be made,
+// whatever the server said to refuse it (starting up, shutting down, too many connections,
+// credentials), and the answers that blame the moment, not the rows (transient).
 func refused(err error) bool {
+	if errors.As(err, new(unavailable)) {
+		return false
+	}
 	var pg *pgconn.PgError
 	var my *mysql.MySQLError
 	var lite *sqlite.Error
-	return errors.As(err, &pg) || errors.As(err, &my) || errors.As(err, &lite)
+	switch {
+	case errors.As(err, &pg):
+		return !pgTransient(pg.Code)
+	case errors.As(err, &my):
+		return !mysqlTransient[my.Number]
+	case errors.As(err, &lite):
+		return !sqliteTransient[lite.Code()&0xff] // the primary code of an extended one
+	}
+	return false
+}
+
+// unavailable is an error met before any row was sent (a connection, the transaction's begin):
+// whatever the server answered, it refused no row.
+type unavailable struct{ error }
+
+func (u unavailable) Unwrap() error { return u.error }
+
+// pgTransient: the SQLSTATE classes of a connection lost (08), a transaction rolled back for
+// another's sake (40: serialization, deadlock), resources short (53: disk full, out of memory,
+// too many connections), an operator's act (57: shutdown, starting up, a cancelled query),
+// the system (58: I/O) or an internal error (XX); and a read-only server (25006: a standby, or
+// a primary that is being switched over) and a lock not available (55P03).
+func pgTransient(code string) bool {
+	switch code[:min(2, len(code))] {
+	case "08", "40", "53", "57", "58", "XX":
+		return true
+	}
+	return code == "25006" || code == "55P03"
+}
+
+// mysqlTransient are MySQL's and MariaDB's errors that blame the moment, not the rows.
+var mysqlTransient = map[uint16]bool{
+	1021: true, // ER_DISK_FULL
+	1037: true, // ER_OUTOFMEMORY
+	1038: true, // ER_OUT_OF_SORTMEMORY
+	1040: true, // ER_CON_COUNT_ERROR: too many connections
+	1041: true, // ER_OUT_OF_RESOURCES
+	1053: true, // ER_SERVER_SHUTDOWN: shutdown in progress
+	1114: true, // ER_RECORD_FILE_FULL: the table is full
+	1135: true, // ER_CANT_CREATE_THREAD
+	1158: true, // ER_NET_READ_ERROR
+	1159: true, // ER_NET_READ_INTERRUPTED
+	1160: true, // ER_NET_ERROR_ON_WRITE
+	1161: true, // ER_NET_WRITE_INTERRUPTED
+	1205: true, // ER_LOCK_WAIT_TIMEOUT
+	1213: true, // ER_LOCK_DEADLOCK
+	1290: true, // ER_OPTION_PREVENTS_STATEMENT: --read-only (a replica, a switch-over)
+	1317: true, // ER_QUERY_INTERRUPTED: KILL QUERY
+	1792: true, // ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION
+	1836: true, // ER_READ_ONLY_MODE
+	1927: true, // ER_CONNECTION_KILLED (MariaDB): KILL, or a shutdown
+	4031: true, // ER_CLIENT_INTERACTION_TIMEOUT (MySQL 8): an idle connection closed
+}
+
+// sqliteTransient are SQLite's primary result codes that blame the moment: the file busy or
+// locked (beyond the busy timeout), memory, I/O, a full disk, a file that cannot be opened.
+var sqliteTransient = map[int]bool{
+	sqlite3.SQLITE_BUSY: true, sqlite3.SQLITE_LOCKED: true, sqlite3.SQLITE_NOMEM: true, sqlite3.SQLITE_READONLY: true,
+	sqlite3.SQLITE_INTERRUPT: true, sqlite3.SQLITE_IOERR: true, sqlite3.SQLITE_FULL: true, sqlite3.SQLITE_CANTOPEN: true,
+	sqlite3.SQLITE_PROTOCOL: true,
 }

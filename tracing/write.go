@@ -74,7 +74,7 @@ func (s *Store) writeBatch(ctx context.Context, batch []record, ids *ids, hostna
 	sc.starts, sc.completions, sc.statuses = starts, completions, statuses
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return err
+		return unavailable{err}
 	}
 	defer func() { _ = tx.Rollback() }()
 	if s.d.arrays {
