@@ -3,6 +3,8 @@ package tracing
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -47,12 +49,22 @@ func (j *firingJob) snapshot() (fires []time.Time, items int, late []string) {
 	return append([]time.Time(nil), j.fires...), j.items, append([]string(nil), j.late...)
 }
 
-// The database stops while a job fires every second: the fires stay on time, the process stays
-// up, the events wait in the queue, and once the database is back every run is written.
+// The database stops while a job fires every second, on each server a test can stop (SQLite
+// is a file of the process): the fires stay on time, the process stays up, the events wait in
+// the queue, and once the database is back every run is written.
 func TestFaultDatabaseDownWhileJobsFire(t *testing.T) {
-	server := dbtest.Own(t, dbtest.Postgres)
+	for _, kind := range []dbtest.Kind{dbtest.Postgres, dbtest.MariaDB} {
+		t.Run(string(kind), func(t *testing.T) {
+			t.Parallel() // each has a server of its own; the waits are the outage's, not CPU
+			faultDatabaseDown(t, dbtest.Own(t, kind))
+		})
+	}
+}
+
+func faultDatabaseDown(t *testing.T, server *dbtest.Server) {
+	began := time.Now()
 	ctx := context.Background()
-	store, err := Open(ctx, DataSource{URL: server.URL})
+	store, err := Open(ctx, DataSource{URL: server.URL, Username: server.Username, Password: server.Password})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +75,7 @@ func TestFaultDatabaseDownWhileJobsFire(t *testing.T) {
 		t.Fatal(err)
 	}
 	rc, err := starter.NewRegistryCenter(ctx, starter.RegistryCenterConfig{
-		ServerLists: zktest.Servers(t), Namespace: fmt.Sprintf("tracing-fault-%d", time.Now().UnixNano()),
+		ServerLists: zktest.Servers(t), Namespace: fmt.Sprintf("tracing-fault-%s-%d", server.Kind, time.Now().UnixNano()),
 	}, starter.WithObserver(obs), starter.WithLogger(quietLog))
 	if err != nil {
 		t.Fatal(err)
@@ -84,16 +96,28 @@ func TestFaultDatabaseDownWhileJobsFire(t *testing.T) {
 		_ = obs.Close(stopCtx)
 	}()
 
-	rows := func() int64 {
-		p, err := store.Executions(ctx, ExecutionQuery{JobName: "everySecond", Outcome: Succeeded})
+	// rows counts the item runs written and the status rows of each state.
+	rows := func(from time.Time) (executions int64, states map[string]int64) {
+		p, err := store.Executions(ctx, ExecutionQuery{JobName: "everySecond", Outcome: Succeeded, StartTimeFrom: from})
 		if err != nil {
-			return -1
+			return -1, nil
 		}
-		return p.Total
+		states = map[string]int64{}
+		for _, state := range []string{stateStaging, stateRunning, stateFinished} {
+			p, err := store.StatusTraces(ctx, StatusQuery{JobName: "everySecond", State: state, CreationTimeFrom: from})
+			if err != nil {
+				return -1, nil
+			}
+			states[state] = p.Total
+		}
+		return p.Total, states
 	}
-	testkit.Eventually(t, 30*time.Second, func() bool { return rows() >= 4 }, "two fires written before the fault")
+	executions := func() int64 { n, _ := rows(time.Time{}); return n }
+	testkit.Eventually(t, 30*time.Second, func() bool { return executions() >= 4 }, "two fires written before the fault")
 
+	beforeStop := executions()
 	server.Stop(t)
+	stopped := time.Now()
 	firesBefore, _, _ := job.snapshot()
 	testkit.Eventually(t, 30*time.Second, func() bool { f, _, _ := job.snapshot(); return len(f) >= len(firesBefore)+5 },
 		"five fires while the database is down")
@@ -101,6 +125,7 @@ func TestFaultDatabaseDownWhileJobsFire(t *testing.T) {
 		"the writer says it cannot write: %s", testkit.Later[string](logs.String))
 	server.Start(t)
 	restarted := time.Now()
+	down := restarted.Sub(stopped)
 	testkit.Eventually(t, 30*time.Second, func() bool { f, _, _ := job.snapshot(); return f[len(f)-1].After(restarted.Add(2 * time.Second)) },
 		"fires after the restart")
 	stopCtx, cancel := context.WithTimeout(ctx, time.Minute)
@@ -109,11 +134,14 @@ func TestFaultDatabaseDownWhileJobsFire(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// Every run made before, during and after the outage is written, once.
-	testkit.Eventually(t, 90*time.Second, func() bool { _, items, _ := job.snapshot(); return rows() == int64(items) },
-		"all item runs written after the restart (%d rows of %d); log:\n%s", testkit.Later[int64](rows),
-		testkit.Later[int](func() int { _, items, _ := job.snapshot(); return items }), testkit.Later[string](logs.String))
+	// Every run made before, during and after the outage is written, once: an execution row per
+	// item, a staging, running and finished row per fire.
 	fires, items, late := job.snapshot()
+	want := map[string]int64{stateStaging: int64(len(fires)), stateRunning: int64(len(fires)), stateFinished: int64(len(fires))}
+	testkit.Eventually(t, 90*time.Second, func() bool { n, states := rows(time.Time{}); return n == int64(items) && maps.Equal(states, want) },
+		"all item runs written after the restart (want %d execution rows and %v; have %v); log:\n%s", items, want,
+		testkit.Later[string](func() string { n, states := rows(time.Time{}); return fmt.Sprint(n, " execution rows and ", states) }),
+		testkit.Later[string](logs.String))
 	if len(late) > 0 {
 		t.Fatalf("fires were late while the database was down: %v", late)
 	}
@@ -122,11 +150,23 @@ func TestFaultDatabaseDownWhileJobsFire(t *testing.T) {
 			t.Fatalf("fire %s follows %s: a fire was missed", fires[i].Format(time.TimeOnly), fires[i-1].Format(time.TimeOnly))
 		}
 	}
+	// The runs after the restart are there by their own times (the tables keep whole seconds).
+	after := slices.IndexFunc(fires, func(f time.Time) bool { return !f.Before(restarted) })
+	if after < 0 {
+		t.Fatalf("no fire after the restart at %s: %v", restarted.Format(time.TimeOnly), fires)
+	}
+	nAfter, statesAfter := rows(fires[after].Add(-time.Millisecond))
+	firesAfter := int64(len(fires) - after)
+	if nAfter != 2*firesAfter || statesAfter[stateFinished] != firesAfter {
+		t.Fatalf("%d fires from %s on (after the restart): %d execution rows and %v from then, want %d and %d finished",
+			firesAfter, fires[after].Format(time.TimeOnly), nAfter, statesAfter, 2*firesAfter, firesAfter)
+	}
 	if obs.Dropped() != 0 {
 		t.Fatalf("%d events dropped in a short outage", obs.Dropped())
 	}
 	if !strings.Contains(logs.String(), "the database is back") {
 		t.Fatalf("no line says writing resumed:\n%s", logs.String())
 	}
-	t.Logf("%d fires, %d item runs, all written; the outage's events waited in the queue", len(fires), items)
+	t.Logf("%s: %d fires, %d item runs, all written: %d execution rows before the stop, %d from the %d fires after the restart "+
+		"(down %v, the test took %v)", server.Kind, len(fires), items, beforeStop, nAfter, firesAfter, down.Round(100*time.Millisecond), time.Since(began).Round(100*time.Millisecond))
 }
