@@ -169,6 +169,42 @@ func (c *child) latencies() ([]time.Duration, error) {
 	return out, nil
 }
 
+// latenciesByFire drains the fire latencies recorded since the last call, by fire (unix second).
+func (c *child) latenciesByFire() (map[int64][]time.Duration, error) {
+	line, err := c.ask("latfire", 30*time.Second)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64][]time.Duration{}
+	for _, v := range strings.Fields(line)[1:] {
+		sec, us, ok := strings.Cut(v, ":")
+		fire, err1 := strconv.ParseInt(sec, 10, 64)
+		d, err2 := strconv.ParseInt(us, 10, 64)
+		if !ok || err1 != nil || err2 != nil {
+			return nil, fmt.Errorf("%s: latfire value %q", c.name, v)
+		}
+		out[fire] = append(out[fire], time.Duration(d)*time.Microsecond)
+	}
+	return out, nil
+}
+
+// gcEnds are the ends of the child's GC cycles (their last pause) since the last call.
+func (c *child) gcEnds() ([]time.Time, error) {
+	line, err := c.ask("gc", 30*time.Second)
+	if err != nil {
+		return nil, err
+	}
+	var out []time.Time
+	for _, v := range strings.Fields(line)[2:] {
+		ns, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("%s: gc value %q: %w", c.name, v, err)
+		}
+		out = append(out, time.Unix(0, ns))
+	}
+	return out, nil
+}
+
 // quit shuts the child down gracefully (its ephemeral nodes go at once).
 func (c *child) quit() error {
 	var err error

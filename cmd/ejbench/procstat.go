@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -15,31 +16,92 @@ const clockTick = 10 * time.Millisecond
 // cpuTime is the CPU (user + system) the process pid has used, from /proc/pid/stat; pid 0 is
 // this process.
 func cpuTime(pid int) (time.Duration, error) {
+	f, err := statFields(pid)
+	if err != nil {
+		return 0, err
+	}
+	return ticks(f[11:13]) // utime, stime
+}
+
+// treeCPU is the CPU the process pid, its live children and its children that ended (which
+// the process waited for) have used: a PostgreSQL server's, whose backends and autovacuum
+// workers are children of the postmaster that come and go.
+func treeCPU(pid int) (time.Duration, error) {
+	f, err := statFields(pid)
+	if err != nil {
+		return 0, err
+	}
+	total, err := ticks(f[11:15]) // utime, stime, cutime, cstime
+	if err != nil {
+		return 0, err
+	}
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return 0, err
+	}
+	for _, e := range entries {
+		child, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		cf, err := statFields(child)
+		if err != nil || cf[1] != strconv.Itoa(pid) { // gone meanwhile, or another's
+			continue
+		}
+		if t, err := ticks(cf[11:13]); err == nil {
+			total += t
+		}
+	}
+	return total, nil
+}
+
+// statFields are the fields of /proc/pid/stat after the command name: f[0] is field 3 (state),
+// f[1] the parent's pid, f[11] to f[14] utime, stime, cutime, cstime.
+func statFields(pid int) ([]string, error) {
 	path := procPath(pid, "stat")
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	// The command name (field 2) may hold spaces: fields are counted after its closing ')'.
 	s := string(b)
 	end := strings.LastIndexByte(s, ')')
 	if end < 0 {
-		return 0, fmt.Errorf("%s: no ')' in %q", path, s)
+		return nil, fmt.Errorf("%s: no ')' in %q", path, s)
 	}
 	f := strings.Fields(s[end+1:])
-	// f[0] is field 3 (state); utime and stime are fields 14 and 15.
-	if len(f) < 13 {
-		return 0, fmt.Errorf("%s: %d fields after the command name, want at least 13", path, len(f))
+	if len(f) < 15 {
+		return nil, fmt.Errorf("%s: %d fields after the command name, want at least 15", path, len(f))
 	}
-	var ticks int64
-	for _, v := range f[11:13] {
-		n, err := strconv.ParseInt(v, 10, 64)
+	return f, nil
+}
+
+// ticks sums clock-tick fields.
+func ticks(fields []string) (time.Duration, error) {
+	var n int64
+	for _, v := range fields {
+		t, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {
-			return 0, fmt.Errorf("%s: utime/stime %q: %w", path, v, err)
+			return 0, fmt.Errorf("/proc stat: CPU time %q: %w", v, err)
 		}
-		ticks += n
+		n += t
 	}
-	return time.Duration(ticks) * clockTick, nil
+	return time.Duration(n) * clockTick, nil
+}
+
+// postmasterPID is the pid of the PostgreSQL server of a data directory (postmaster.pid's
+// first line).
+func postmasterPID(dataDir string) (int, error) {
+	b, err := os.ReadFile(filepath.Join(dataDir, "postmaster.pid"))
+	if err != nil {
+		return 0, err
+	}
+	first, _, _ := strings.Cut(string(b), "\n")
+	pid, err := strconv.Atoi(strings.TrimSpace(first))
+	if err != nil {
+		return 0, fmt.Errorf("%s/postmaster.pid: first line %q is not a pid", dataDir, first)
+	}
+	return pid, nil
 }
 
 // procStatus returns the value of a "Key:" line of /proc/pid/status (VmRSS in kB, Threads).

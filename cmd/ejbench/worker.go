@@ -11,6 +11,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -26,7 +27,10 @@ import (
 //
 //	stats     -> "stats <cpu ns> <rss bytes> <goroutines> <threads> <item executions>"
 //	lat       -> "lat <µs> <µs> ..." fire latencies (FireTime -> Execute start) since the last lat
+//	latfire   -> "latfire <fire's unix second>:<µs> ...", the same with each one's fire
+//	gc        -> "gc <cycles> <pause end, unix ns> ...": the GC cycles since the last gc
 //	schedule  -> "scheduled" after starting the cron of every job (with -hold)
+//	tracing M -> "tracing M": trace the runs from now on into M: off, postgres or discard (-tracing)
 //	quit, EOF -> graceful shutdown, "bye"
 //
 // With -events it also prints "start <job> <item> <unix ns>" as each item starts.
@@ -60,10 +64,12 @@ func (o *out) printf(format string, args ...any) {
 
 // counters is what the stats and lat commands report.
 type counters struct {
-	tracing *atomic.Bool // set with -tracing: the "tracing on|off" command turns it
+	tracing *atomic.Int32 // a traceMode, set with -tracing: the "tracing off|postgres|discard" command turns it
 	execs   atomic.Int64
 	mu      sync.Mutex
 	lat     []time.Duration
+	fires   []int64 // the unix second of each latency's fire
+	numGC   uint32  // GC cycles reported by the gc command so far
 }
 
 func (c *counters) stats() string {
@@ -73,17 +79,40 @@ func (c *counters) stats() string {
 	return fmt.Sprintf("stats %d %d %d %d %d", cpu, rss, runtime.NumGoroutine(), threads, c.execs.Load())
 }
 
-func (c *counters) drainLatencies() string {
+// drainLatencies answers lat ("lat µs …") or, withFires, latfire ("latfire sec:µs …").
+func (c *counters) drainLatencies(withFires bool) string {
 	c.mu.Lock()
-	l := c.lat
-	c.lat = nil
+	l, fires := c.lat, c.fires
+	c.lat, c.fires = nil, nil
 	c.mu.Unlock()
 	var b strings.Builder
 	b.WriteString("lat")
-	for _, d := range l {
+	if withFires {
+		b.WriteString("fire")
+	}
+	for i, d := range l {
 		b.WriteString(" ")
+		if withFires {
+			b.WriteString(strconv.FormatInt(fires[i], 10))
+			b.WriteString(":")
+		}
 		b.WriteString(strconv.FormatInt(d.Microseconds(), 10))
 	}
+	return b.String()
+}
+
+// gcSince answers gc: "gc <cycles> <end of each cycle's pause, unix ns> …" for the GC cycles
+// since the last gc command (at most the 256 the runtime keeps).
+func (c *counters) gcSince() string {
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	var b strings.Builder
+	n := m.NumGC - c.numGC
+	fmt.Fprintf(&b, "gc %d", n)
+	for k := uint32(0); k < min(n, 256); k++ {
+		fmt.Fprintf(&b, " %d", m.PauseEnd[(m.NumGC-k+255)%256])
+	}
+	c.numGC = m.NumGC
 	return b.String()
 }
 
@@ -94,19 +123,21 @@ func serve(o *out, c *counters, schedule func()) {
 		switch cmd := strings.TrimSpace(sc.Text()); cmd {
 		case "stats":
 			o.printf("%s", c.stats())
-		case "lat":
-			o.printf("%s", c.drainLatencies())
+		case "lat", "latfire":
+			o.printf("%s", c.drainLatencies(cmd == "latfire"))
+		case "gc":
+			o.printf("%s", c.gcSince())
 		case "schedule":
 			if schedule != nil {
 				schedule()
 			}
 			o.printf("scheduled")
-		case "tracing on", "tracing off":
+		case "tracing off", "tracing postgres", "tracing discard":
 			if c.tracing == nil {
 				o.printf("error no -tracing")
 				continue
 			}
-			c.tracing.Store(cmd == "tracing on")
+			c.tracing.Store(int32(slices.Index(traceModes, strings.TrimPrefix(cmd, "tracing "))))
 			o.printf("%s", cmd)
 		case "quit":
 			return
@@ -184,13 +215,13 @@ func runInstance(args []string) error {
 	ctx := context.Background()
 	opts := []starter.RegistryOption{starter.WithIP(*ip), starter.WithLogger(logger)}
 	if *tracingURL != "" {
-		obs, closeTracing, err := openTracing(ctx, *tracingURL, logger)
+		c.tracing = &atomic.Int32{}
+		obs, closeTracing, err := openTracing(ctx, *tracingURL, c.tracing, logger)
 		if err != nil {
 			return err
 		}
 		defer closeTracing()
-		c.tracing = &atomic.Bool{}
-		opts = append(opts, starter.WithObserver(switched{obs, c.tracing}))
+		opts = append(opts, starter.WithObserver(obs))
 	}
 	rc, err := starter.NewRegistryCenter(ctx, starter.RegistryCenterConfig{
 		ServerLists: *zk, Namespace: *ns, SessionTimeout: *session,
@@ -204,6 +235,7 @@ func runInstance(args []string) error {
 		if *lat {
 			c.mu.Lock()
 			c.lat = append(c.lat, now.Sub(sc.FireTime))
+			c.fires = append(c.fires, sc.FireTime.Unix())
 			c.mu.Unlock()
 		}
 		if *events {

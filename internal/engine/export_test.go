@@ -27,3 +27,22 @@ func (f *FireBench) Fire(n int) {
 		f.job.fire(kindCron, f.next)
 	}
 }
+
+// BurstBench is n jobs of 2 items ready to fire together (see BenchmarkFireTogether), their
+// events going to obs.
+type BurstBench struct {
+	jobs    []*Job
+	started chan struct{}
+	next    time.Time
+}
+
+func NewBurstBench(b *testing.B, n int, monitor bool, obs Observer) *BurstBench {
+	jobs, started := benchJobs(b, n, monitor, obs)
+	return &BurstBench{jobs: jobs, started: started, next: time.Now().Truncate(time.Second)}
+}
+
+// Burst fires every job at the same instant and returns the time until the last item started.
+func (f *BurstBench) Burst() time.Duration {
+	f.next = f.next.Add(time.Second)
+	return fireTogether(f.jobs, f.started, f.next)
+}
