@@ -4,7 +4,7 @@
 // cron scheduler per process.
 //
 // Concurrency model: a Runtime owns the process-wide pieces. A Job is data: its cache events
-// arrive on the registry's shared dispatcher, its fires on goroutines robfig starts per fire,
+// arrive on the registry's shared dispatcher, its fires on goroutines the scheduler starts per fire,
 // and work that may block (locks, waits) runs on short-lived goroutines tracked by the Runtime.
 // Nothing runs per job while it is idle.
 //

@@ -83,3 +83,54 @@ type stepSchedule time.Duration
 func (s stepSchedule) Next(t time.Time) time.Time {
 	return t.Truncate(time.Duration(s)).Add(time.Duration(s))
 }
+
+// A removed entry never fires again, whichever place it had in the queue, and the others keep
+// firing; entries added before Start, or after a Stop, fire once started.
+func TestRemovedEntriesStopFiringAndTheOthersGoOn(t *testing.T) {
+	s := New(nil)
+	fired := make(chan int, 100)
+	ids := make([]Entry, 5)
+	for k := range ids {
+		ids[k] = s.Add(stepSchedule(200*time.Millisecond), func(time.Time) { fired <- k })
+	}
+	s.Start()
+	s.Remove(ids[0])
+	s.Remove(ids[3])
+	s.Remove(ids[3]) // twice: nothing more happens
+	seen := map[int]int{}
+	deadline := time.After(20 * time.Second)
+	for seen[1] < 3 || seen[2] < 3 || seen[4] < 3 {
+		select {
+		case k := <-fired:
+			seen[k]++
+		case <-deadline:
+			t.Fatalf("fires within 20 s: %v, want 1, 2 and 4 three times each", seen)
+		}
+	}
+	if seen[0] > 0 || seen[3] > 0 {
+		t.Fatalf("removed entries fired: %v", seen)
+	}
+	for _, k := range []int{1, 2, 4} {
+		s.Remove(ids[k])
+	}
+	if err := s.Stop(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for len(fired) > 0 {
+		<-fired
+	}
+	late := s.Add(stepSchedule(200*time.Millisecond), func(time.Time) { fired <- 9 })
+	s.Start()
+	select {
+	case k := <-fired:
+		if k != 9 {
+			t.Fatalf("entry %d fired after its removal", k)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("the entry added after Stop did not fire within 20 s of the new Start")
+	}
+	s.Remove(late)
+	if err := s.Stop(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}
