@@ -40,7 +40,7 @@ func benchFire(b *testing.B, monitor bool, obs Observer) {
 }
 
 // BenchmarkFireTogether fires 100 jobs of 2 items at the same instant, each on its own goroutine
-// as robfig starts them, and waits for their 200 items to start: the time per fire, and the
+// as the scheduler starts them, and waits for their 200 items to start: the time per fire, and the
 // latest item's start after the fires began (as row 2's p99 sees it).
 func BenchmarkFireTogether(b *testing.B) {
 	const n = 100

@@ -5,15 +5,16 @@ import "sync"
 // Batcher groups the transactions of concurrent callers (group commit): while one multi is on
 // its way to the server, the transactions submitted meanwhile wait and go together in the next.
 // A hundred jobs firing at the same instant then cost a couple of round trips instead of a
-// hundred queued ones. When an operation fails a combined multi, its caller gets the error and
-// the others' transactions are sent again without it: one caller's conflict does not undo
-// another's transaction.
+// hundred queued ones. When more than a full multi waits (thousands of jobs stopping together),
+// up to maxSenders multis are on their way at once. When an operation fails a combined multi,
+// its caller gets the error and the others' transactions are sent again without it: one
+// caller's conflict does not undo another's transaction.
 type Batcher struct {
 	c *Center
 
-	mu       sync.Mutex
-	queue    []*pendingTxn
-	flushing bool // a goroutine is sending the queue
+	mu      sync.Mutex
+	queue   []*pendingTxn
+	senders int // goroutines sending the queue
 }
 
 type pendingTxn struct {
@@ -25,6 +26,11 @@ type pendingTxn struct {
 // nodes it carries.
 const maxBatchOps = 1000
 
+// maxSenders bounds the multis on their way at once: more than one only while a backlog of full
+// batches waits (thousands of jobs stopping together), so that the server works on the next
+// while the client reads the last one's answer.
+const maxSenders = 4
+
 // NewBatcher returns a Batcher of c's transactions.
 func (c *Center) NewBatcher() *Batcher { return &Batcher{c: c} }
 
@@ -33,8 +39,8 @@ func (b *Batcher) Txn(ops ...Op) error {
 	p := &pendingTxn{ops: ops, done: make(chan error, 1)}
 	b.mu.Lock()
 	b.queue = append(b.queue, p)
-	if !b.flushing {
-		b.flushing = true
+	if b.senders == 0 {
+		b.senders++
 		go b.flush()
 	}
 	b.mu.Unlock()
@@ -53,8 +59,14 @@ func (b *Batcher) flush() {
 		batch := b.queue[:n:n]
 		b.queue = b.queue[n:]
 		if n == 0 {
-			b.flushing = false
-			b.queue = nil
+			b.senders--
+			if b.senders == 0 {
+				b.queue = nil
+			}
+		} else if len(b.queue) > 0 && b.senders < maxSenders {
+			// A full batch is on its way and more wait: another multi goes meanwhile.
+			b.senders++
+			go b.flush()
 		}
 		b.mu.Unlock()
 		if n == 0 {

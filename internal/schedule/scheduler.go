@@ -221,12 +221,12 @@ func (q *queue) Pop() any {
 }
 
 // firing wraps a schedule and remembers the last two times it returned, to tell the fire a run
-// serves: the latest time of the schedule not after the moment the run starts. robfig asks for
+// serves: the latest time of the schedule not after the moment the run starts. The loop asks for
 // the next time right around the moment it starts a fire, so one of those two is usually it; but
-// when the process was stopped (SIGSTOP, a suspended VM), robfig wakes up with the time its timer
+// when the process was stopped (SIGSTOP, a suspended VM), the loop wakes up with the time its timer
 // was due, serves that stale time and then the next, late: the fire served is then found by
 // stepping through the schedule up to now, so that a run never serves a fire older than the
-// current one (the fires between are missed, as robfig coalesces them).
+// current one (the fires between are missed: the loop coalesces them).
 type firing struct {
 	inner cron.Schedule
 

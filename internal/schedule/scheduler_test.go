@@ -60,13 +60,13 @@ func TestFiringPicksTheRememberedTimeNotAfterNow(t *testing.T) {
 	}
 }
 
-// After a stop of the process robfig serves the stale time its timer was due (00:00:10) and
+// After a stop of the process the loop serves the stale time its timer was due (00:00:10) and
 // then the one after it, late (at 00:00:17.212, having asked for 00:00:18): the run serves the
 // current fire, 00:00:17, not 00:00:11, which would shadow it.
 func TestFiringAfterAStopServesTheCurrentFire(t *testing.T) {
 	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	f := &firing{inner: stepSchedule(time.Second)}
-	f.Next(base.Add(10 * time.Second)) // robfig, woken with its stale time 00:00:10: next 00:00:11
+	f.Next(base.Add(10 * time.Second)) // the loop, woken with its stale time 00:00:10: next 00:00:11
 	woke := base.Add(16*time.Second + 300*time.Millisecond)
 	if got, want := f.fireTime(woke), base.Add(16*time.Second); !got.Equal(want) {
 		t.Fatalf("first fire after the stop: got %v, want %v", got, want)
