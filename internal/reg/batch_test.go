@@ -98,3 +98,75 @@ func (c gatedConn) Multi(ops ...interface{}) ([]zk.MultiResponse, error) {
 	c.first()
 	return c.Conn.Multi(ops...)
 }
+
+// A backlog of more than a full multi goes in several multis at once, at most maxSenders, and
+// every caller's transaction is applied: 3,500 callers queued behind a held first multi go in
+// four more (1,000 operations each but the last), on their way together.
+func TestBatcherSendsABacklogInSeveralMultisAtOnce(t *testing.T) {
+	for _, b := range backends() {
+		if b.cluster != nil {
+			continue
+		}
+		t.Run(b.name, func(t *testing.T) {
+			var mu sync.Mutex
+			inFlight, most, multis := 0, 0, 0
+			gate := make(chan struct{})
+			var gated sync.Once
+			var held sync.WaitGroup
+			held.Add(1)
+			ip := newRequestCounter().interposer()
+			count := ip.wrap
+			ip.wrap = func(c Conn) Conn {
+				return gatedConn{Conn: count(c), first: func() {
+					gated.Do(func() { held.Done(); <-gate })
+					mu.Lock()
+					inFlight++
+					multis++
+					most = max(most, inFlight)
+					mu.Unlock()
+					time.Sleep(200 * time.Millisecond) // the server at work: the others can catch up
+					mu.Lock()
+					inFlight--
+					mu.Unlock()
+				}}
+			}
+			c := b.openNSVia(t, testConfig(t), ip)
+			must(t, c.Persist("/backlog", ""))
+			const callers = 3501
+			bt := c.NewBatcher()
+			errs := make([]error, callers)
+			var wg sync.WaitGroup
+			wg.Add(callers)
+			call := func(k int) {
+				defer wg.Done()
+				errs[k] = bt.Txn(Op{Kind: OpCreate, Path: fmt.Sprintf("/backlog/%d", k)})
+			}
+			go call(0)
+			held.Wait()
+			for k := 1; k < callers; k++ {
+				go call(k)
+			}
+			testkit.Eventually(t, 30*time.Second, func() bool {
+				bt.mu.Lock()
+				defer bt.mu.Unlock()
+				return len(bt.queue) == callers-1
+			}, "the other callers queued")
+			close(gate)
+			wg.Wait()
+			for k, err := range errs {
+				if err != nil {
+					t.Fatalf("caller %d: %v", k, err)
+				}
+			}
+			kids, err := c.Children("/backlog")
+			must(t, err)
+			if len(kids) != callers {
+				t.Errorf("%d nodes created; want %d", len(kids), callers)
+			}
+			t.Logf("%d multis, at most %d at once", multis, most)
+			if multis != 5 || most < 2 || most > maxSenders {
+				t.Errorf("%d multis, at most %d at once; want 5 (the held one, then 3,500 operations in multis of 1,000), 2 to %d at once", multis, most, maxSenders)
+			}
+		})
+	}
+}
