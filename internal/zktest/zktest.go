@@ -69,8 +69,15 @@ func Wrap(m TestingM) TestingM { return wrapped{m} }
 // to exit:
 //
 //	func TestMain(m *testing.M) { zktest.VerifyTestMain(m) }
+//
+// It also ignores go-zookeeper v1.0.4's own leak: a request whose write failed gets its error
+// in its one-slot reply channel and stays in the pending map, and when the connection then
+// closes, flushRequests sends it a second reply, which blocks while the first is unread: for
+// ever when no one reads it (conn.go, sendData and flushRequests). It is not ours to end; seen
+// once in a full run (internal/javapeer).
 func VerifyTestMain(m TestingM) {
-	goleak.VerifyTestMain(Wrap(m), goleak.IgnoreTopFunction("time.Sleep"))
+	goleak.VerifyTestMain(Wrap(m), goleak.IgnoreTopFunction("time.Sleep"),
+		goleak.IgnoreTopFunction("github.com/go-zookeeper/zk.(*Conn).flushRequests"))
 }
 
 type wrapped struct{ m TestingM }
