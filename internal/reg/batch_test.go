@@ -22,17 +22,8 @@ func TestBatcher(t *testing.T) {
 		}
 		t.Run(b.name, func(t *testing.T) {
 			counter := newRequestCounter()
-			gate := make(chan struct{})
-			var gated sync.Once
-			var held sync.WaitGroup
-			held.Add(1)
 			ip := counter.interposer()
-			count := ip.wrap
-			ip.wrap = func(c Conn) Conn {
-				return gatedConn{Conn: count(c), first: func() {
-					gated.Do(func() { held.Done(); <-gate })
-				}}
-			}
+			hold := holdFirstMulti(ip, nil)
 			c := b.openNSVia(t, testConfig(t), ip)
 			must(t, c.Persist("/batch/taken", "someone"))
 			must(t, c.Persist("/batch/items", ""))
@@ -40,29 +31,13 @@ func TestBatcher(t *testing.T) {
 
 			const callers = 50
 			bt := c.NewBatcher()
-			errs := make([]error, callers)
-			var wg sync.WaitGroup
-			call := func(k int) {
-				defer wg.Done()
+			errs := hold.queueBehind(t, bt, callers, func(k int) []Op {
 				ops := []Op{{Kind: OpCreate, Path: fmt.Sprintf("/batch/items/%d", k), Value: "v"}}
 				if k == 7 {
 					ops = append(ops, Op{Kind: OpCreate, Path: "/batch/taken", Value: "us"})
 				}
-				errs[k] = bt.Txn(ops...)
-			}
-			wg.Add(callers)
-			go call(0)
-			held.Wait() // caller 0's multi is at the connection
-			for k := 1; k < callers; k++ {
-				go call(k)
-			}
-			testkit.Eventually(t, 5*time.Second, func() bool {
-				bt.mu.Lock()
-				defer bt.mu.Unlock()
-				return len(bt.queue) == callers-1
-			}, "the other callers queued")
-			close(gate)
-			wg.Wait()
+				return ops
+			})
 
 			for k, err := range errs {
 				switch {
@@ -88,14 +63,61 @@ func TestBatcher(t *testing.T) {
 	}
 }
 
-// gatedConn calls first before every multi (the test holds the first one there).
+// multiHold holds the first multi of a connection until the test lets it go, so that the
+// callers after it queue in a Batcher.
+type multiHold struct {
+	gate  chan struct{} // closed: the first multi goes on
+	once  sync.Once
+	held  sync.WaitGroup // done once the first multi is at the connection
+	multi func()         // called before every multi once the first is let go (nil: nothing)
+}
+
+// holdFirstMulti makes the connections ip wraps hold their first multi.
+func holdFirstMulti(ip *interposer, multi func()) *multiHold {
+	h := &multiHold{gate: make(chan struct{}), multi: multi}
+	h.held.Add(1)
+	wrap := ip.wrap
+	ip.wrap = func(c Conn) Conn { return gatedConn{Conn: wrap(c), h: h} }
+	return h
+}
+
+// queueBehind runs ops(0) through bt, holds its multi until the transactions ops(1..callers-1)
+// are all queued behind it, then lets them go, and returns every caller's result.
+func (h *multiHold) queueBehind(t *testing.T, bt *Batcher, callers int, ops func(k int) []Op) []error {
+	t.Helper()
+	errs := make([]error, callers)
+	var wg sync.WaitGroup
+	call := func(k int) {
+		defer wg.Done()
+		errs[k] = bt.Txn(ops(k)...)
+	}
+	wg.Add(callers)
+	go call(0)
+	h.held.Wait() // caller 0's multi is at the connection
+	for k := 1; k < callers; k++ {
+		go call(k)
+	}
+	testkit.Eventually(t, 30*time.Second, func() bool {
+		bt.mu.Lock()
+		defer bt.mu.Unlock()
+		return len(bt.queue) == callers-1
+	}, "the other callers queued")
+	close(h.gate)
+	wg.Wait()
+	return errs
+}
+
+// gatedConn holds the first multi at h's gate.
 type gatedConn struct {
 	Conn
-	first func()
+	h *multiHold
 }
 
 func (c gatedConn) Multi(ops ...interface{}) ([]zk.MultiResponse, error) {
-	c.first()
+	c.h.once.Do(func() { c.h.held.Done(); <-c.h.gate })
+	if c.h.multi != nil {
+		c.h.multi()
+	}
 	return c.Conn.Multi(ops...)
 }
 
@@ -110,49 +132,24 @@ func TestBatcherSendsABacklogInSeveralMultisAtOnce(t *testing.T) {
 		t.Run(b.name, func(t *testing.T) {
 			var mu sync.Mutex
 			inFlight, most, multis := 0, 0, 0
-			gate := make(chan struct{})
-			var gated sync.Once
-			var held sync.WaitGroup
-			held.Add(1)
 			ip := newRequestCounter().interposer()
-			count := ip.wrap
-			ip.wrap = func(c Conn) Conn {
-				return gatedConn{Conn: count(c), first: func() {
-					gated.Do(func() { held.Done(); <-gate })
-					mu.Lock()
-					inFlight++
-					multis++
-					most = max(most, inFlight)
-					mu.Unlock()
-					time.Sleep(200 * time.Millisecond) // the server at work: the others can catch up
-					mu.Lock()
-					inFlight--
-					mu.Unlock()
-				}}
-			}
+			hold := holdFirstMulti(ip, func() {
+				mu.Lock()
+				inFlight++
+				multis++
+				most = max(most, inFlight)
+				mu.Unlock()
+				time.Sleep(200 * time.Millisecond) // the server at work: the others can catch up
+				mu.Lock()
+				inFlight--
+				mu.Unlock()
+			})
 			c := b.openNSVia(t, testConfig(t), ip)
 			must(t, c.Persist("/backlog", ""))
 			const callers = 3501
-			bt := c.NewBatcher()
-			errs := make([]error, callers)
-			var wg sync.WaitGroup
-			wg.Add(callers)
-			call := func(k int) {
-				defer wg.Done()
-				errs[k] = bt.Txn(Op{Kind: OpCreate, Path: fmt.Sprintf("/backlog/%d", k)})
-			}
-			go call(0)
-			held.Wait()
-			for k := 1; k < callers; k++ {
-				go call(k)
-			}
-			testkit.Eventually(t, 30*time.Second, func() bool {
-				bt.mu.Lock()
-				defer bt.mu.Unlock()
-				return len(bt.queue) == callers-1
-			}, "the other callers queued")
-			close(gate)
-			wg.Wait()
+			errs := hold.queueBehind(t, c.NewBatcher(), callers, func(k int) []Op {
+				return []Op{{Kind: OpCreate, Path: fmt.Sprintf("/backlog/%d", k)}}
+			})
 			for k, err := range errs {
 				if err != nil {
 					t.Fatalf("caller %d: %v", k, err)

@@ -76,6 +76,12 @@ func (c *Center) setConn(conn Conn) {
 	close(c.connReady)
 }
 
+// firstSessionBound is how long a new Center waits for its first session: Curator's retry
+// budget, maxRetries rounds of at most maxSleepTime.
+func (cfg Config) firstSessionBound() time.Duration {
+	return cfg.MaxSleepTime * time.Duration(cfg.MaxRetries)
+}
+
 func withDefaults(cfg Config) Config {
 	def := func(d *time.Duration, v time.Duration) {
 		if *d <= 0 {

@@ -61,7 +61,7 @@ func connect(ctx context.Context, cfg Config, ip *interposer) (*Center, error) {
 	}
 	c.setConn(ip.conn(conn))
 
-	bound := cfg.MaxSleepTime * time.Duration(cfg.MaxRetries)
+	bound := cfg.firstSessionBound()
 	timer := time.NewTimer(bound)
 	defer timer.Stop()
 	select {

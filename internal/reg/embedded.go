@@ -32,7 +32,7 @@ func newEmbeddedOn(srv *memzk.Server, cfg Config, ip *interposer) (*Center, erro
 	cfg = withDefaults(cfg)
 	c := newCenter(cfg)
 	c.setConn(ip.conn(srv.Connect(cfg.SessionTimeout, ip.onEvent(c.onEvent))))
-	bound := cfg.MaxSleepTime * time.Duration(cfg.MaxRetries)
+	bound := cfg.firstSessionBound()
 	timer := time.NewTimer(bound)
 	defer timer.Stop()
 	select {
