@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"os"
 	"os/exec"
+	"strings"
 	"testing"
 	"time"
 
@@ -104,19 +105,61 @@ func (b *browser) acceptConfirms() {
 // text is the text of the first element the selector matches.
 func (b *browser) text(sel string) string {
 	b.t.Helper()
-	ctx, cancel := context.WithTimeout(b.ctx, 60*time.Second)
-	defer cancel()
-	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-	if err != nil {
-		b.t.Fatalf("text of %s: %v", sel, err)
-	}
-	return s
+	return runOnLivePage(b, "text of "+sel, chromedp.Text(chromedp.CSS(sel)))
 }
 
-// click clicks and waits for the page the action leads to.
+// fill types a value into a form's input as a user would: the input event tells the page that
+// a form is being edited, so its refresh does not replace the form under the test.
+func (b *browser) fill(sel, value string) {
+	b.t.Helper()
+	b.eval(`(() => { const el = document.querySelector(` + jsString(sel) + `); el.value = ` + jsString(value) +
+		`; el.dispatchEvent(new Event("input", { bubbles: true })); return 1; })()`)
+}
+
+// nodeGone says whether err is Chromium's for a node found by a query and replaced before it
+// was used (it words it two ways).
+func nodeGone(err error) bool {
+	return strings.Contains(err.Error(), "Could not find node with given id") || strings.Contains(err.Error(), "No node with given id found")
+}
+
+// runOnLivePage runs an action that queries the page, again when the page's refresh (console.js
+// replaces <main> every second here) replaced the node found before the action used it: chromedp
+// then fails before acting (no mouse event sent), so a second try is safe.
+func runOnLivePage[T any](b *browser, what string, a chromedp.Action[T]) T {
+	b.t.Helper()
+	for attempt := 1; ; attempt++ {
+		ctx, cancel := context.WithTimeout(b.ctx, 60*time.Second)
+		v, err := chromedp.Run(ctx, a)
+		cancel()
+		if err == nil {
+			return v
+		}
+		if !nodeGone(err) || attempt == 5 {
+			b.t.Fatalf("%s: %v", what, err)
+		}
+	}
+}
+
+// click clicks a form's button and waits for the page the form leads to: a new document (the
+// old page, marked, stays until the server answers), then its <main>.
 func (b *browser) click(sel string) {
 	b.t.Helper()
-	b.do(chromedp.Click(chromedp.CSS(sel)), chromedp.Sleep(200*time.Millisecond), chromedp.WaitReady(chromedp.CSS("main")))
+	b.eval("window.ejOldPage = 1")
+	runOnLivePage(b, "click "+sel, chromedp.Click(chromedp.CSS(sel)))
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		ctx, cancel := context.WithTimeout(b.ctx, 10*time.Second)
+		loaded, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`!window.ejOldPage && document.readyState === "complete"`))
+		cancel()
+		if err == nil && loaded {
+			break
+		}
+		if time.Now().After(deadline) {
+			b.t.Fatalf("click %s: no new page within 60s (last error: %v)", sel, err)
+		}
+		time.Sleep(50 * time.Millisecond) // an error here is the navigation replacing the old document
+	}
+	b.do(chromedp.WaitReady(chromedp.CSS("main")))
 	b.acceptConfirms()
 }
 

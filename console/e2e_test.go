@@ -34,7 +34,7 @@ func TestBrowserOperatesTheCluster(t *testing.T) {
 	// Trigger with a one-off parameter: every item runs once more, with it.
 	b.open("/jobs/alpha")
 	before := c.log.count(func(e execution) bool { return e.job == "alpha" })
-	b.do(chromedp.SetValue(chromedp.CSS(`input[name="parameter"]`), "from-the-browser"))
+	b.fill(`input[name="parameter"]`, "from-the-browser")
 	b.click(`button[name="trigger"]`)
 	testkit.Eventually(t, 30*time.Second, func() bool {
 		return c.log.count(func(e execution) bool { return e.job == "alpha" && e.parameter == "from-the-browser" }) == 4
@@ -113,8 +113,8 @@ func TestBrowserOperatesTheCluster(t *testing.T) {
 	}
 
 	// A configuration edit: 5 items; ZooKeeper holds it and the next runs include item 4.
-	b.do(chromedp.SetValue(chromedp.CSS(`input[name="shardingTotalCount"]`), "5"),
-		chromedp.SetValue(chromedp.CSS(`input[name="description"]`), "edited in the browser"))
+	b.fill(`input[name="shardingTotalCount"]`, "5")
+	b.fill(`input[name="description"]`, "edited in the browser")
 	b.click(`button[name="save-config"]`)
 	cfg, err := c.op.Config(ctx, "alpha")
 	if err != nil || cfg.ShardingTotalCount != 5 || cfg.Description != "edited in the browser" {
