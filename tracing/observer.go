@@ -28,14 +28,15 @@ type Options struct {
 // service's events, a few megabytes when full.
 const DefaultQueueSize = 16384
 
-// Observer turns the engine's events into ElasticJob's rows and hands them to its writer. It
-// never blocks the engine: Observe puts the rows on a bounded queue and returns. It is a
-// starter.JobObserver (the job filter is applied and each job's state found once, when the job
-// registers; an untraced job gets no observer, so the engine builds no event of it for tracing)
-// and a starter.KindsObserver (the engine builds only the events that make rows).
+// Observer writes the engine's events as ElasticJob's rows. It never blocks the engine: Observe
+// puts the event, as the engine made it, on a bounded queue and returns; the writer goroutine
+// makes the rows (ids, messages, item lists, the pairing of an item's start and end) off the
+// fire path. It is a starter.JobObserver (the job filter is applied and each job's state found
+// once, when the job registers; an untraced job gets no observer, so the engine builds no event
+// of it for tracing) and a starter.KindsObserver (the engine builds only the events that make
+// rows).
 type Observer struct {
 	w        *writer
-	ids      *ids
 	include  map[string]bool
 	exclude  map[string]bool
 	hostname string
@@ -44,18 +45,12 @@ type Observer struct {
 	jobs map[string]*jobTrace // the traced jobs seen so far
 }
 
-// jobTrace is one traced job's state between its events.
+// jobTrace is one traced job's tracer: what it keeps between events is the one thing the writer
+// could not know when the event reaching it was dropped (a full queue).
 type jobTrace struct {
-	o       *Observer
+	w       *writer
 	mu      sync.Mutex
-	running map[itemRun]record // started items, for their completion
-	runTask string             // task id of the job's latest run, for a misfire's rows
-}
-
-// itemRun identifies an item run in progress.
-type itemRun struct {
-	taskID string
-	item   int
+	runTask string // task id of the job's latest run, for a misfire's rows
 }
 
 // NewObserver starts the writer of store's rows; Close stops it.
@@ -81,7 +76,6 @@ func newObserver(opts Options) (*Observer, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	ids := newIDs()
 	set := func(names []string) map[string]bool {
 		if len(names) == 0 {
 			return nil
@@ -93,8 +87,7 @@ func newObserver(opts Options) (*Observer, error) {
 		return m
 	}
 	return &Observer{
-		w:        newWriter(cmp.Or(opts.QueueSize, DefaultQueueSize), log, ids, host),
-		ids:      ids,
+		w:        newWriter(cmp.Or(opts.QueueSize, DefaultQueueSize), log, host),
 		include:  set(opts.IncludeJobNames),
 		exclude:  set(opts.ExcludeJobNames),
 		hostname: host,
@@ -139,7 +132,7 @@ func (o *Observer) job(name string) *jobTrace {
 	defer o.mu.Unlock()
 	j := o.jobs[name]
 	if j == nil {
-		j = &jobTrace{o: o, running: map[itemRun]record{}}
+		j = &jobTrace{w: o.w}
 		o.jobs[name] = j
 	}
 	return j
@@ -153,61 +146,26 @@ func (o *Observer) Observe(e starter.Event) {
 	}
 }
 
-// Observe records a run's events as ElasticJob-Lite does (LiteJobFacade and ElasticJobExecutor).
-// It formats nothing: the writer does, off the fire path.
+// Observe queues the event for the writer, which makes its rows as ElasticJob-Lite does
+// (LiteJobFacade and ElasticJobExecutor). It is all the fire path pays for tracing: a misfire
+// gets the task id of the run in progress, and the event is copied into the queue. Nothing is
+// formatted, looked up or allocated here, and the frames stay small, so that a fire's or an
+// item's goroutine, which starts with a small stack, need not grow it (a copy) for tracing.
 func (j *jobTrace) Observe(e starter.Event) {
-	o := j.o
+	if !traceKinds.Has(e.Kind) {
+		return // another observer's kind, from an engine that fans out to several
+	}
 	switch e.Kind {
 	case starter.EventRunStaged:
 		j.mu.Lock()
 		j.runTask = e.TaskID
 		j.mu.Unlock()
-		o.status(e, e.TaskID, stateStaging, beginMessage)
-	case starter.EventRunEmpty:
-		e.Items = nil
-		o.status(e, e.TaskID, stateFinished, emptyMessage)
 	case starter.EventMisfired:
-		// ElasticJob stages the fire, then finds the previous run going: both rows, with the
+		// ElasticJob stages the fire, then finds the previous run going: both rows carry the
 		// task id of the run in progress.
 		j.mu.Lock()
-		taskID := j.runTask
+		e.TaskID = j.runTask
 		j.mu.Unlock()
-		o.status(e, taskID, stateStaging, beginMessage)
-		o.status(e, taskID, stateFinished, misfireMessage)
-	case starter.EventRunStarted:
-		o.status(e, e.TaskID, stateRunning, noMessage)
-	case starter.EventRunFinished:
-		if len(e.ItemErrors) == 0 {
-			o.status(e, e.TaskID, stateFinished, noMessage)
-		} else {
-			r := o.statusRecord(e, e.TaskID, stateError, errorsMessage)
-			r.itemErrs = e.ItemErrors
-			o.w.post(r)
-		}
-	case starter.EventItemStarted:
-		r := record{seq: o.ids.next.Add(1), job: e.Job, taskID: e.TaskID, time: e.Time, source: e.Source.String(), item: e.Item}
-		j.mu.Lock()
-		j.running[itemRun{e.TaskID, e.Item}] = r
-		j.mu.Unlock()
-		o.w.post(r)
-	case starter.EventItemFinished:
-		key := itemRun{e.TaskID, e.Item}
-		j.mu.Lock()
-		r, ok := j.running[key]
-		delete(j.running, key)
-		j.mu.Unlock()
-		if !ok { // started before this observer: the completion is the whole row
-			r = record{seq: o.ids.next.Add(1), job: e.Job, taskID: e.TaskID, time: e.Time.Add(-e.Duration), source: e.Source.String(), item: e.Item}
-		}
-		r.complete, r.end, r.err = true, e.Time, e.Err
-		o.w.post(r)
 	}
-}
-
-func (o *Observer) statusRecord(e starter.Event, taskID, state string, msg message) record {
-	return record{status: true, seq: o.ids.next.Add(1), job: e.Job, taskID: taskID, time: e.Time, items: e.Items, state: state, message: msg}
-}
-
-func (o *Observer) status(e starter.Event, taskID, state string, msg message) {
-	o.w.post(o.statusRecord(e, taskID, state, msg))
+	j.w.post(&e)
 }

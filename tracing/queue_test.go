@@ -2,6 +2,8 @@ package tracing
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -80,4 +82,85 @@ func TestCloseIsBounded(t *testing.T) {
 	if o.Dropped() != 5 || o.Written() != 0 {
 		t.Fatalf("dropped %d, written %d; want 5 and 0", o.Dropped(), o.Written())
 	}
+}
+
+// The queue is a ring: events come out in the order they went in across its end, a full queue
+// refuses the next, and a slot keeps nothing of an event taken out of it.
+func TestQueueKeepsOrderAcrossItsEnd(t *testing.T) {
+	q := newQueue(3)
+	ev := func(i int) *Event { return &Event{Kind: starter.EventItemStarted, Job: "ring", Item: i} }
+	var got []int
+	take := func() {
+		var e Event
+		if !q.pop(&e) {
+			t.Fatalf("empty queue after %v", got)
+		}
+		got = append(got, e.Item)
+	}
+	for i := range 2 {
+		if !q.push(ev(i)) {
+			t.Fatalf("push %d refused", i)
+		}
+	}
+	take()
+	for i := 2; i < 4; i++ { // the second one goes into the ring's first slot
+		if !q.push(ev(i)) {
+			t.Fatalf("push %d refused", i)
+		}
+	}
+	if q.push(ev(4)) {
+		t.Fatal("a full queue took an event")
+	}
+	for !q.empty() {
+		take()
+	}
+	if fmt.Sprint(got) != "[0 1 2 3]" {
+		t.Fatalf("events out %v, want [0 1 2 3]", got)
+	}
+	var e Event
+	if q.pop(&e) {
+		t.Fatalf("pop from an empty queue gave %+v", e)
+	}
+	for i, slot := range q.ring {
+		if slot.Job != "" {
+			t.Fatalf("slot %d still holds %+v", i, slot)
+		}
+	}
+}
+
+// A misfire makes two rows: dropped, it counts two.
+func TestFullQueueCountsAMisfiresRows(t *testing.T) {
+	o, err := newObserver(Options{QueueSize: 1, Logger: quietLog})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := o.ForJob("busy")
+	tr.Observe(Event{Kind: starter.EventRunStaged, Job: "busy", TaskID: taskOf("busy", "0"), Items: []int{0}, Time: at(0)})
+	tr.Observe(Event{Kind: starter.EventMisfired, Job: "busy", Items: []int{0}, Time: at(1)})
+	if o.Dropped() != 2 {
+		t.Fatalf("dropped %d rows, want the misfire's 2", o.Dropped())
+	}
+	_ = o.Close(context.Background())
+}
+
+// Observing is a copy into the queue: no allocation, whatever the kind.
+func TestObserveAllocatesNothing(t *testing.T) {
+	evs := run("cheap", starter.SourceNormal, 0, []int{0, 1}, map[int]error{1: errors.New("boom")})
+	evs = append(evs, Event{Kind: starter.EventMisfired, Job: "cheap", Items: []int{0, 1}, Time: at(2)})
+	o, err := newObserver(Options{QueueSize: 101 * len(evs), Logger: quietLog})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := o.ForJob("cheap")
+	if n := testing.AllocsPerRun(100, func() {
+		for _, e := range evs {
+			tr.Observe(e)
+		}
+	}); n != 0 {
+		t.Fatalf("%v allocations per run's events", n)
+	}
+	if o.Dropped() != 0 {
+		t.Fatalf("dropped %d", o.Dropped())
+	}
+	_ = o.Close(context.Background())
 }

@@ -8,16 +8,15 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
 	"github.com/google/uuid"
 )
 
-// record is one row to write: a status row, or an execution row's start or completion. One flat
-// struct of values the event already holds: ids, messages and item lists are formatted by the
-// writer, off the fire path, so that posting allocates nothing.
+// record is one row to write: a status row, or an execution row's start or completion, made by
+// the writer from an event (runs.rows). One flat struct of values the event holds: ids, messages
+// and item lists are formatted as the batch is written.
 type record struct {
 	status bool   // a JOB_STATUS_TRACE_LOG row; else a JOB_EXECUTION_LOG row
 	seq    uint64 // the row's id (see ids)
@@ -66,16 +65,15 @@ func (r *record) text() string {
 }
 
 // ids make the rows' ids: UUID-shaped (version 4, as ElasticJob's random UUIDs), a random
-// prefix per process and a counter, so that the fire path makes none.
+// prefix per writer and a sequence number the writer gives each row (record.seq).
 type ids struct {
 	prefix [8]byte
-	next   atomic.Uint64
 }
 
-func newIDs() *ids {
+func newIDs() ids {
 	var g ids
 	_, _ = rand.Read(g.prefix[:])
-	return &g
+	return g
 }
 
 // format is the id of sequence number seq.

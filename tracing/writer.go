@@ -7,9 +7,12 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/elasticjob-go/elasticjob/starter"
 )
 
-// batchSize bounds the rows of one write: one transaction of three multi-row statements.
+// batchSize bounds the rows of one write: one transaction of three multi-row statements (a
+// misfire's two rows may take it one over).
 const batchSize = 1000
 
 // The writer's pauses after a failed write while the database is unreachable.
@@ -22,13 +25,15 @@ const (
 const dropLogEvery = time.Minute
 
 // writer drains the queue into the database, a batch at a time, on one goroutine of its own:
-// the engine only ever puts records on the bounded queue and never waits for the database.
+// the engine only ever puts its events on the bounded queue and never waits for the database.
+// The writer makes the rows of the events (runs), then writes them.
 type writer struct {
 	store    *Store
 	log      *slog.Logger
-	queue    chan record
-	ids      *ids
+	queue    *queue
+	ids      ids
 	hostname string // the execution rows' hostname
+	runs     runs
 	scratch  batchScratch
 
 	started     atomic.Bool
@@ -43,14 +48,15 @@ type writer struct {
 	done      chan struct{}
 }
 
-// newWriter makes the queue; start starts the goroutine that drains it. Records posted before
+// newWriter makes the queue; start starts the goroutine that drains it. Events posted before
 // start wait in the queue.
-func newWriter(size int, log *slog.Logger, ids *ids, hostname string) *writer {
+func newWriter(size int, log *slog.Logger, hostname string) *writer {
 	w := &writer{
 		log:      log,
-		ids:      ids,
+		ids:      newIDs(),
 		hostname: hostname,
-		queue:    make(chan record, size),
+		runs:     newRuns(),
+		queue:    newQueue(size),
 		closing:  make(chan struct{}),
 		done:     make(chan struct{}),
 	}
@@ -64,34 +70,39 @@ func (w *writer) start(store *Store) {
 	go w.run()
 }
 
-// post queues a record, or drops and counts it when the queue is full.
-func (w *writer) post(r record) {
-	select {
-	case w.queue <- r:
-		return
-	default:
+// post queues an event, or drops it when the queue is full. It takes the event by pointer so
+// that it is copied once, into the queue.
+func (w *writer) post(e *starter.Event) {
+	if !w.queue.push(e) {
+		w.full(e.Kind)
 	}
-	n := w.dropped.Add(1)
+}
+
+// full counts the rows of an event the full queue dropped, and says so at most once a minute.
+func (w *writer) full(kind starter.EventKind) {
+	n := w.dropped.Add(rowsOf(kind))
 	now := time.Now().UnixNano()
 	last := w.lastDropLog.Load()
 	if now-last >= int64(dropLogEvery) && w.lastDropLog.CompareAndSwap(last, now) {
 		w.log.Warn("tracing: the event queue is full (the database is down or slower than the jobs): events are dropped",
-			"dropped", n, "queue", cap(w.queue))
+			"dropped", n, "queue", w.queue.size())
 	}
 }
 
 func (w *writer) run() {
 	defer close(w.done)
-	batch := make([]record, 0, batchSize)
+	batch := make([]record, 0, batchSize+1)
 	for {
-		select {
-		case r := <-w.queue:
-			batch = append(batch[:0], r)
-		case <-w.closing:
-			w.flush(batch[:0])
-			return
+		if w.queue.empty() {
+			select {
+			case <-w.queue.ready:
+				continue // the token may be for events a batch took already
+			case <-w.closing:
+				w.flush(batch[:0])
+				return
+			}
 		}
-		batch = w.linger(w.fill(batch))
+		batch = w.linger(w.fill(batch[:0]))
 		if !w.write(batch) {
 			w.dropRest()
 			return
@@ -99,26 +110,22 @@ func (w *writer) run() {
 	}
 }
 
-// fill adds what is queued, up to a batch.
+// fill adds the rows of what is queued, up to a batch.
 func (w *writer) fill(batch []record) []record {
-	for len(batch) < batchSize {
-		select {
-		case r := <-w.queue:
-			batch = append(batch, r)
-		default:
-			return batch
-		}
+	var e starter.Event
+	for len(batch) < batchSize && w.queue.pop(&e) {
+		batch = w.runs.rows(batch, &e)
 	}
 	return batch
 }
 
-// batchLinger is how long the writer waits for a batch to fill after its first record: jobs
+// batchLinger is how long the writer waits for a batch to fill after its first event: jobs
 // firing together post their events in a burst, and the database work (here and in a database
 // on the same machine) waits until the burst is over instead of competing with it.
 const batchLinger = 200 * time.Millisecond
 
 // linger waits batchLinger, then adds what came meanwhile, up to a batch. It sleeps rather than
-// take each record as it comes: a burst of fires posts hundreds of events within milliseconds,
+// take each event as it comes: a burst of fires posts hundreds of events within milliseconds,
 // and waking the writer for each of them took the fires' CPU (2 cores: their p99 grew by
 // milliseconds). The queue holds what comes while it sleeps.
 func (w *writer) linger(batch []record) []record {
@@ -145,14 +152,11 @@ func (w *writer) flush(batch []record) {
 	}
 }
 
+// dropRest drops what is queued, counting its rows.
 func (w *writer) dropRest() {
-	for {
-		select {
-		case <-w.queue:
-			w.dropped.Add(1)
-		default:
-			return
-		}
+	var e starter.Event
+	for w.queue.pop(&e) {
+		w.dropped.Add(rowsOf(e.Kind))
 	}
 }
 
@@ -164,7 +168,7 @@ func (w *writer) write(batch []record) bool {
 	failing := false
 	for len(batch) > 0 {
 		ctx, cancel := context.WithTimeout(w.abandon, writeTimeout)
-		err := w.store.writeBatch(ctx, batch, w.ids, w.hostname, &w.scratch)
+		err := w.store.writeBatch(ctx, batch, &w.ids, w.hostname, &w.scratch)
 		if err == nil {
 			w.written.Add(uint64(len(batch)))
 			batch = nil
@@ -201,7 +205,7 @@ func (w *writer) write(batch []record) bool {
 // connection: the rest is retried).
 func (w *writer) oneByOne(ctx context.Context, batch []record) (int, error) {
 	for i := range batch {
-		err := w.store.writeBatch(ctx, batch[i:i+1], w.ids, w.hostname, &w.scratch)
+		err := w.store.writeBatch(ctx, batch[i:i+1], &w.ids, w.hostname, &w.scratch)
 		switch {
 		case err == nil:
 			w.written.Add(1)
