@@ -10,8 +10,16 @@ import (
 // ElasticJobExecutor), on the writer's goroutine, in the order the events were queued: it gives
 // each row its id and pairs an item run's completion with its start.
 type runs struct {
-	seq     uint64             // the last row's sequence number (see ids)
-	running map[itemRun]record // started items, for their completion
+	seq     uint64              // the last row's sequence number (see ids)
+	running map[itemRun]started // started items, for their completion
+}
+
+// started is what an item's completion takes from its start: the row's id, start time and
+// source.
+type started struct {
+	seq   uint64
+	start time.Time
+	src   starter.Source
 }
 
 // itemRun identifies an item run in progress: runs of one job do not overlap on an instance,
@@ -21,7 +29,7 @@ type itemRun struct {
 	item   int
 }
 
-func newRuns() runs { return runs{running: map[itemRun]record{}} }
+func newRuns() runs { return runs{running: map[itemRun]started{}} }
 
 // rowsOf is how many rows an event makes: what a dropped event costs the tables.
 func rowsOf(kind starter.EventKind) uint64 {
@@ -54,19 +62,23 @@ func (r *runs) rows(batch []record, e *starter.Event) []record {
 		s.itemErrs = e.ItemErrors
 		return append(batch, s)
 	case starter.EventItemStarted:
-		x := r.execution(e, e.Time)
+		x := record{seq: r.next(), job: e.Job, taskID: e.TaskID, time: e.Time, source: e.Source.String(), item: e.Item}
 		// A start whose completion was dropped (a full queue) is replaced by the item's next.
-		r.running[itemRun{e.TaskID, e.Item}] = x
+		r.running[itemRun{e.TaskID, e.Item}] = started{x.seq, x.time, e.Source}
 		return append(batch, x)
 	case starter.EventItemFinished:
 		key := itemRun{e.TaskID, e.Item}
-		x, ok := r.running[key]
-		delete(r.running, key)
-		if !ok { // started before this observer, or its start was dropped: the completion is the whole row
-			x = r.execution(e, e.Time.Add(-e.Duration))
+		s, ok := r.running[key]
+		if ok {
+			delete(r.running, key)
+			if len(r.running) == 0 {
+				clear(r.running) // its deleted slots too: the next burst's starts fill it anew, not a new one
+			}
+		} else { // started before this observer, or its start was dropped: the completion is the whole row
+			s = started{r.next(), e.Time.Add(-e.Duration), e.Source}
 		}
-		x.complete, x.end, x.err = true, e.Time, e.Err
-		return append(batch, x)
+		return append(batch, record{seq: s.seq, job: e.Job, taskID: e.TaskID, time: s.start, source: s.src.String(), item: e.Item,
+			complete: true, end: e.Time, err: e.Err})
 	}
 	return batch
 }
@@ -78,9 +90,4 @@ func (r *runs) next() uint64 {
 
 func (r *runs) status(e *starter.Event, state string, msg message) record {
 	return record{status: true, seq: r.next(), job: e.Job, taskID: e.TaskID, time: e.Time, items: e.Items, state: state, message: msg}
-}
-
-// execution is the start of an item run's row, started at start.
-func (r *runs) execution(e *starter.Event, start time.Time) record {
-	return record{seq: r.next(), job: e.Job, taskID: e.TaskID, time: start, source: e.Source.String(), item: e.Item}
 }
