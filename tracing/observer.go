@@ -142,7 +142,7 @@ func (o *Observer) job(name string) *jobTrace {
 // asking it): a traced job's goes to the job's tracer.
 func (o *Observer) Observe(e starter.Event) {
 	if traceKinds.Has(e.Kind) && o.Traces(e.Job) {
-		o.job(e.Job).observe(&e)
+		o.job(e.Job).Observe(e)
 	}
 }
 
@@ -151,10 +151,7 @@ func (o *Observer) Observe(e starter.Event) {
 // gets the task id of the run in progress, and the event is copied into the queue. Nothing is
 // formatted, looked up or allocated here, and the frames stay small, so that a fire's or an
 // item's goroutine, which starts with a small stack, need not grow it (a copy) for tracing.
-func (j *jobTrace) Observe(e starter.Event) { j.observe(&e) }
-
-// observe takes the event by pointer, so that Observer.Observe hands it on without a copy.
-func (j *jobTrace) observe(e *starter.Event) {
+func (j *jobTrace) Observe(e starter.Event) {
 	if !traceKinds.Has(e.Kind) {
 		return // another observer's kind, from an engine that fans out to several
 	}
@@ -170,5 +167,7 @@ func (j *jobTrace) observe(e *starter.Event) {
 		e.TaskID = j.runTask
 		j.mu.Unlock()
 	}
-	j.w.post(e)
+	if !j.w.queue.push(&e) { // push takes the event by pointer: it is copied once, into the queue
+		j.w.full(e.Kind)
+	}
 }

@@ -70,15 +70,8 @@ func (w *writer) start(store *Store) {
 	go w.run()
 }
 
-// post queues an event, or drops it when the queue is full. It takes the event by pointer so
-// that it is copied once, into the queue.
-func (w *writer) post(e *starter.Event) {
-	if !w.queue.push(e) {
-		w.full(e.Kind)
-	}
-}
-
-// full counts the rows of an event the full queue dropped, and says so at most once a minute.
+// full counts the rows of an event the full queue dropped (the tracer queues events without
+// waiting), and says so at most once a minute.
 func (w *writer) full(kind starter.EventKind) {
 	n := w.dropped.Add(rowsOf(kind))
 	now := time.Now().UnixNano()
