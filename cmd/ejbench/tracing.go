@@ -28,7 +28,7 @@ const (
 )
 
 // Row 8's writer figures: writerRecords rows written as fast as the writer goes; the memory of
-// a queue of tracing.DefaultQueueSize records held while the database is down.
+// a queue of tracing.DefaultQueueSize events held while the database is down.
 const writerRecords = 200_000
 
 // Row 8: event tracing. The fire latency p99 of 100 jobs × 2 items with tracing into PostgreSQL
