@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/elasticjob-go/elasticjob/chaos/service/jobs"
+	"github.com/elasticjob-go/elasticjob/internal/ledger"
 )
 
 // makeUpLag tells a make-up run from a scheduled one: a scheduled run starts within a few
@@ -99,7 +99,7 @@ func (w window) madeUp(runs []*run, crashed string, fire int64) bool {
 
 // analyze computes the figures of the fires in [from, to] (whole seconds: the job fires every
 // second) from the merged ledger and the fault log; live are the instances alive at end.
-func analyze(entries []jobs.Entry, faults []Fault, from, to time.Time, live []string, end time.Time, tail time.Duration) Figures {
+func analyze(entries []ledger.Entry, faults []Fault, from, to time.Time, live []string, end time.Time, tail time.Duration) Figures {
 	from, to = from.Truncate(time.Second).Add(time.Second), to.Truncate(time.Second)
 	f := Figures{From: from, To: to}
 	lo, hi := from.UnixMilli(), to.UnixMilli()

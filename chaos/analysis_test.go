@@ -6,13 +6,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/elasticjob-go/elasticjob/chaos/service/jobs"
+	"github.com/elasticjob-go/elasticjob/internal/ledger"
 )
 
-// ledger builds entries: each run is "instance item fire start end event", times in seconds
+// runs builds entries: each run is "instance item fire start end event", times in seconds
 // after t0 (fire whole seconds).
-func ledger(t0 time.Time, runs ...string) []jobs.Entry {
-	var out []jobs.Entry
+func runs(t0 time.Time, runs ...string) []ledger.Entry {
+	var out []ledger.Entry
 	at := func(s float64) int64 { return t0.Add(time.Duration(s * float64(time.Second))).UnixMilli() }
 	for _, r := range runs {
 		var inst, event string
@@ -21,7 +21,7 @@ func ledger(t0 time.Time, runs ...string) []jobs.Entry {
 		if _, err := fmt.Sscan(r, &inst, &item, &fire, &start, &end, &event); err != nil {
 			panic(r + ": " + err.Error())
 		}
-		e := jobs.Entry{Job: "chaos", Item: item, Fire: at(fire), Instance: inst}
+		e := ledger.Entry{Job: "chaos", Item: item, Fire: at(fire), Instance: inst}
 		s, f := e, e
 		s.Event, s.At = "started", at(start)
 		f.Event, f.At = event, at(end)
@@ -32,7 +32,7 @@ func ledger(t0 time.Time, runs ...string) []jobs.Entry {
 
 func TestAnalyzeSplitsTheNeverCompletedPairs(t *testing.T) {
 	t0 := time.Date(2026, 11, 21, 7, 0, 0, 0, time.UTC)
-	entries := ledger(t0,
+	entries := runs(t0,
 		"s1.1 0 0 0.01 0.1 completed", "s2.1 1 0 0.01 0.2 completed",
 		"s1.1 0 1 1.01 1.1 completed", "s2.1 1 1 1.01 1.2 completed",
 		"s1.1 0 2 2.01 2.1 completed", "s3.1 0 2 2.02 2.1 completed", // a duplicate
@@ -71,7 +71,7 @@ fault log, and what each fault did to the fires from its start to the next fault
 // late (a make-up); a window pair whose item was never run by another instance is not made up.
 func TestAnalyzeCoalescedAndNotMadeUp(t *testing.T) {
 	t0 := time.Date(2026, 11, 21, 7, 0, 0, 0, time.UTC)
-	entries := ledger(t0,
+	entries := runs(t0,
 		"s1.1 0 0 0.01 0.1 completed", "s2.1 1 0 0.01 0.1 completed",
 		// fires 1 and 2 of item 0 skipped, the latest made up after fire 3
 		"s1.1 0 3 3.01 3.1 completed", "s1.1 0 2 3.2 3.3 completed",

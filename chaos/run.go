@@ -14,6 +14,8 @@ import (
 	"slices"
 	"syscall"
 	"time"
+
+	"github.com/elasticjob-go/elasticjob/internal/ledger"
 )
 
 // Config is one run.
@@ -123,7 +125,7 @@ func Run(cfg Config) (Figures, error) {
 	if err != nil {
 		return Figures{}, err
 	}
-	entries, err := readLedgers(paths)
+	entries, err := ledger.Read(paths)
 	if err != nil {
 		return Figures{}, err
 	}
@@ -152,7 +154,7 @@ func warmUp(svc *services) error {
 		if err != nil {
 			return err
 		}
-		entries, err := readLedgers(paths)
+		entries, err := ledger.Read(paths)
 		if err != nil {
 			return err
 		}

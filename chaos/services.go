@@ -11,6 +11,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/elasticjob-go/elasticjob/internal/ledger"
 )
 
 // services are the processes of the service under test, one per slot. A slot's process is
@@ -140,7 +142,7 @@ func (ss *services) waitRunning(s int, timeout time.Duration) error {
 	p := ss.proc(s)
 	deadline := time.Now().Add(timeout)
 	for {
-		entries, err := readLedgers([]string{p.ledger})
+		entries, err := ledger.Read([]string{p.ledger})
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return err
 		}

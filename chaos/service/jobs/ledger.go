@@ -2,27 +2,14 @@ package jobs
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"sync"
 	"time"
 
+	"github.com/elasticjob-go/elasticjob/internal/ledger"
 	"github.com/elasticjob-go/elasticjob/starter"
 )
-
-// Entry is one line of a ledger: an item execution started (Event "started") or ended
-// ("completed", or "cancelled" when its context was done by the end of the work). Times are
-// Unix milliseconds.
-type Entry struct {
-	Event    string `json:"event"`
-	Job      string `json:"job"`
-	Item     int    `json:"item"`
-	Fire     int64  `json:"fire"`
-	Instance string `json:"instance"`
-	At       int64  `json:"at"`
-}
 
 // Ledger is the chaos job: every item execution works for a random 50–400 ms and records its
 // start and its end to the process's ledger file (CHAOS_LEDGER, JSON lines, O_APPEND: a line is
@@ -31,8 +18,7 @@ type Entry struct {
 //
 //elasticjob:job name=chaos cron="* * * * * ?" shardingTotalCount=6 failover=true misfire=true overwrite=true
 type Ledger struct {
-	mu       sync.Mutex
-	file     *os.File
+	ledger   *ledger.Writer
 	instance string
 }
 
@@ -42,17 +28,17 @@ func NewLedger() (*Ledger, error) {
 	if path == "" {
 		return nil, fmt.Errorf("chaos service: CHAOS_LEDGER is unset")
 	}
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	w, err := ledger.Create(path)
 	if err != nil {
-		return nil, fmt.Errorf("chaos service: ledger: %w", err)
+		return nil, fmt.Errorf("chaos service: %w", err)
 	}
-	return &Ledger{file: f, instance: os.Getenv("CHAOS_INSTANCE")}, nil
+	return &Ledger{ledger: w, instance: os.Getenv("CHAOS_INSTANCE")}, nil
 }
 
 // Execute works on the item, honouring ctx: completion is recorded only when ctx is still live
 // at the end of the work, which is what fencing promises a user.
 func (l *Ledger) Execute(ctx context.Context, sc starter.ShardingContext) error {
-	e := Entry{Job: sc.JobName, Item: sc.ShardingItem, Fire: sc.FireTime.UnixMilli(), Instance: l.instance}
+	e := ledger.Entry{Job: sc.JobName, Item: sc.ShardingItem, Fire: sc.FireTime.UnixMilli(), Instance: l.instance}
 	if err := l.record(e, "started"); err != nil {
 		return err
 	}
@@ -68,16 +54,10 @@ func (l *Ledger) Execute(ctx context.Context, sc starter.ShardingContext) error 
 	return l.record(e, "completed")
 }
 
-func (l *Ledger) record(e Entry, event string) error {
+func (l *Ledger) record(e ledger.Entry, event string) error {
 	e.Event, e.At = event, time.Now().UnixMilli()
-	b, err := json.Marshal(e)
-	if err != nil {
-		return err
-	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if _, err := l.file.Write(append(b, '\n')); err != nil {
-		return fmt.Errorf("chaos service: ledger: %w", err)
+	if err := l.ledger.Record(e); err != nil {
+		return fmt.Errorf("chaos service: %w", err)
 	}
 	return nil
 }
