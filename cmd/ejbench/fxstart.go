@@ -14,6 +14,7 @@ import (
 	"go.uber.org/fx"
 
 	"github.com/elasticjob-go/elasticjob/autoconfig"
+	"github.com/elasticjob-go/elasticjob/internal/ledger"
 	"github.com/elasticjob-go/elasticjob/starter"
 )
 
@@ -80,16 +81,28 @@ func (b *bench) fxStart() error {
 // jobs, declared in a YAML file (one implementation, as elasticJobClass). It prints
 // "ready <OnStart ns> started" once app.Start has returned (or "ready <ns> failed" and
 // "failure <error>"), then "readyz <ns since the start began>" once /readyz answers 200, and
-// serves the orchestrator's commands; at quit it stops the application and answers
-// "quit <OnStop ns> stopped" (or "quit <ns> failed: <error>").
+// serves the orchestrator's commands; at quit, or at SIGTERM or SIGINT as fx.App.Run stops, it
+// stops the application and answers "quit <OnStop ns> stopped" (or "quit <ns> failed: <error>").
+// With -ledger, every item execution is recorded there as started by -instance.
 func runFxService(args []string) error {
 	fs := flag.NewFlagSet("fxservice", flag.ContinueOnError)
 	var jf jobsFlags
 	jf.register(fs)
 	zk := fs.String("zk", "", "ZooKeeper connect string")
 	ns := fs.String("ns", "bench", "registry namespace")
+	failover := fs.Bool("failover", false, "failover of every job")
+	ledgerPath := fs.String("ledger", "", "record every item execution in this ledger file")
+	instance := fs.String("instance", "", "this process's name in the ledger")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	var record *ledger.Writer
+	if *ledgerPath != "" {
+		var err error
+		if record, err = ledger.Create(*ledgerPath); err != nil {
+			return err
+		}
+		defer record.Close()
 	}
 	dir, err := os.MkdirTemp("", "ejbench-fx.")
 	if err != nil {
@@ -100,7 +113,7 @@ func runFxService(args []string) error {
 	var yaml strings.Builder
 	fmt.Fprintf(&yaml, "elasticjob:\n  regCenter: {serverLists: %q, namespace: %q}\n  http: {address: \"127.0.0.1:0\"}\n  jobs:\n", *zk, *ns)
 	for k := 1; k < jf.n; k++ { // the first job is the implementation's own, declared in code
-		fmt.Fprintf(&yaml, "    %s%d: {elasticJobClass: %s, cron: %q, shardingTotalCount: %d}\n", jf.prefix, k, class, jf.cron, jf.items)
+		fmt.Fprintf(&yaml, "    %s%d: {elasticJobClass: %s, cron: %q, shardingTotalCount: %d, failover: %t}\n", jf.prefix, k, class, jf.cron, jf.items, *failover)
 	}
 	config := filepath.Join(dir, "application.yaml")
 	if err := os.WriteFile(config, []byte(yaml.String()), 0o644); err != nil {
@@ -112,10 +125,14 @@ func runFxService(args []string) error {
 	o := &out{w: os.Stdout}
 	c := &counters{}
 	job := starter.JobDefinition{Name: jf.prefix + "0", Class: class,
-		Settings: map[string]string{"cron": jf.cron, "shardingTotalCount": fmt.Sprint(jf.items)},
-		Job: starter.SimpleJobFunc(func(context.Context, starter.ShardingContext) error {
+		Settings: map[string]string{"cron": jf.cron, "shardingTotalCount": fmt.Sprint(jf.items), "failover": fmt.Sprint(*failover)},
+		Job: starter.SimpleJobFunc(func(_ context.Context, sc starter.ShardingContext) error {
 			c.execs.Add(1)
-			return nil
+			if record == nil {
+				return nil
+			}
+			return record.Record(ledger.Entry{Event: "started", Job: sc.JobName, Item: sc.ShardingItem,
+				Fire: sc.FireTime.UnixMilli(), Instance: *instance, At: time.Now().UnixMilli()})
 		})}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	var server *autoconfig.HTTPServer
@@ -125,6 +142,7 @@ func runFxService(args []string) error {
 	if err := app.Err(); err != nil {
 		return err
 	}
+	signals := app.Done() // SIGTERM and SIGINT, from now on
 	// As fx.App.Run starts: within fx.StartTimeout.
 	ctx, cancel := context.WithTimeout(context.Background(), app.StartTimeout())
 	begin := time.Now()
@@ -150,7 +168,15 @@ func runFxService(args []string) error {
 			}
 		}()
 	}
-	serve(o, c, nil)
+	quit := make(chan struct{})
+	go func() { // left blocked on stdin after a signal: the process ends with main
+		serve(o, c, nil)
+		close(quit)
+	}()
+	select {
+	case <-quit:
+	case <-signals:
+	}
 	stop, cancelStop := context.WithTimeout(context.Background(), app.StopTimeout())
 	defer cancelStop()
 	begin = time.Now()

@@ -4,7 +4,7 @@
 // file is kept). Rows that need several instances run them as separate processes: the binary
 // re-executes itself with -role instance (or robfig/gocron for the local scheduling floor).
 //
-//	go run ./cmd/ejbench [-reps 3] [-scale 1000,10000] [-fxjobs 30000] [-rows 1,…,9] [-out BENCHMARKS.md]
+//	go run ./cmd/ejbench [-reps 3] [-scale 1000,10000] [-fxjobs 30000] [-rolljobs 10000] [-rows 1,…,10] [-out BENCHMARKS.md]
 package main
 
 import (
@@ -19,17 +19,7 @@ import (
 
 func main() {
 	if len(os.Args) > 2 && os.Args[1] == "-role" {
-		roles := map[string]func([]string) error{"instance": runInstance, "robfig": runRobfig, "gocron": runGocron, "fxservice": runFxService}
-		run, ok := roles[os.Args[2]]
-		if !ok {
-			fmt.Fprintf(os.Stderr, "ejbench: unknown role %q\n", os.Args[2])
-			os.Exit(2)
-		}
-		if err := run(os.Args[3:]); err != nil {
-			fmt.Fprintf(os.Stderr, "ejbench %s: %v\n", os.Args[2], err)
-			os.Exit(1)
-		}
-		return
+		os.Exit(runRole(os.Args[2], os.Args[3:]))
 	}
 	if err := orchestrate(os.Args[1:]); err != nil {
 		fmt.Fprintf(os.Stderr, "ejbench: %v\n", err)
@@ -37,18 +27,37 @@ func main() {
 	}
 }
 
+// runRole runs this binary as a child in role and returns its exit code (the tests' binary
+// runs it too, when a test's row re-executes it).
+func runRole(role string, args []string) int {
+	roles := map[string]func([]string) error{"instance": runInstance, "robfig": runRobfig, "gocron": runGocron, "fxservice": runFxService}
+	run, ok := roles[role]
+	if !ok {
+		fmt.Fprintf(os.Stderr, "ejbench: unknown role %q\n", role)
+		return 2
+	}
+	if err := run(args); err != nil {
+		fmt.Fprintf(os.Stderr, "ejbench %s: %v\n", role, err)
+		return 1
+	}
+	return 0
+}
+
 // bench is the orchestrator's state: the server, the settings, the table.
 type bench struct {
-	srv      *server
-	work     string // logs of the children and the server's directory
-	log      *os.File
-	reps     int
-	window   time.Duration // one measuring window of the rows that fire every second
-	scales   []int
-	fxJobs   int // row 9's
-	only     map[string]bool
-	rows     []row
-	nsSerial int
+	srv    *server
+	work   string // logs of the children and the server's directory
+	log    *os.File
+	reps   int
+	window time.Duration // one measuring window of the rows that fire every second
+	scales []int
+	fxJobs int // row 9's
+	// Row 10's: jobs per process, restarts, and the failover settings to run.
+	rollJobs, rollRestarts int
+	rollFailover           []bool
+	only                   map[string]bool
+	rows                   []row
+	nsSerial               int
 }
 
 // row is one line of the table.
@@ -61,15 +70,31 @@ func orchestrate(args []string) error {
 	reps := fs.Int("reps", 3, "repeated runs (windows) behind each median")
 	window := fs.Duration("window", 5*time.Second, "measuring window of the 1-second-cron rows")
 	scale := fs.String("scale", "1000,10000", "job counts of row 5 (the last one is also row 6's)")
-	only := fs.String("rows", "1,2,3,4,5,6,7,8,9", "rows to run (e.g. -rows 8: tracing alone)")
+	only := fs.String("rows", "1,2,3,4,5,6,7,8,9,10", "rows to run (e.g. -rows 8: tracing alone)")
 	fxJobs := fs.Int("fxjobs", 30000, "job count of row 9 (an fx service starting under fx's default timeouts)")
+	rollJobs := fs.Int("rolljobs", 10000, "job count of row 10 (three fx services sharing these jobs, restarted in turn)")
+	rollRestarts := fs.Int("rollrestarts", 3, "restarts of row 10 (one process after another)")
+	rollFailover := fs.String("rollfailover", "off,on", "row 10's failover settings, one run each")
 	outFile := fs.String("out", "BENCHMARKS.md", "file to write the table into ('' = print only)")
 	heap := fs.String("zk-heap", "1g", "ZooKeeper server -Xmx")
 	work := fs.String("work", "", "directory for the server and the logs (default: a temporary one)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	b := &bench{reps: *reps, window: *window, fxJobs: *fxJobs, only: map[string]bool{}}
+	b := &bench{reps: *reps, window: *window, fxJobs: *fxJobs, rollJobs: *rollJobs, rollRestarts: *rollRestarts, only: map[string]bool{}}
+	if b.rollJobs <= 0 || b.rollRestarts <= 0 {
+		return fmt.Errorf("-rolljobs %d, -rollrestarts %d: both must be positive", b.rollJobs, b.rollRestarts)
+	}
+	for _, v := range strings.Split(*rollFailover, ",") {
+		switch strings.TrimSpace(v) {
+		case "off":
+			b.rollFailover = append(b.rollFailover, false)
+		case "on":
+			b.rollFailover = append(b.rollFailover, true)
+		default:
+			return fmt.Errorf("-rollfailover %q: %q is neither off nor on", *rollFailover, v)
+		}
+	}
 	for _, r := range strings.Split(*only, ",") {
 		b.only[strings.TrimSpace(r)] = true
 	}
@@ -115,7 +140,8 @@ func orchestrate(args []string) error {
 	}{
 		{"1", b.requestsPerFire}, {"2", b.fireLatency}, {"3", b.failoverLatency},
 		{"4", b.resharding}, {"7", b.javaSetup}, {"8", b.tracing}, {"5", b.scale}, // the 10,000 jobs
-		{"9", b.fxStart}, // and the 30,000 last
+		{"9", b.fxStart},         // and the 30,000
+		{"10", b.rollingRestart}, // three processes of 10,000, restarted in turn, last
 	}
 	for _, s := range steps {
 		if !b.only[s.id] && !(s.id == "5" && b.only["6"]) {

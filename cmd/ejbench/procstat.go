@@ -155,3 +155,19 @@ func totalMemory() (int64, error) {
 	}
 	return 0, fmt.Errorf("/proc/meminfo: no MemTotal line")
 }
+
+// resetPeakRSS restarts the kernel's record of process pid's peak RSS (VmHWM) from its current
+// RSS, so that peakRSS tells the peak since.
+func resetPeakRSS(pid int) error {
+	path := procPath(pid, "clear_refs")
+	if err := os.WriteFile(path, []byte("5"), 0); err != nil {
+		return fmt.Errorf("resetting the peak RSS: %w", err)
+	}
+	return nil
+}
+
+// peakRSS is process pid's peak resident set size (VmHWM).
+func peakRSS(pid int) (int64, error) {
+	kb, err := procStatus(pid, "VmHWM")
+	return kb * 1024, err
+}

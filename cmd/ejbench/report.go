@@ -2,9 +2,11 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -47,7 +49,7 @@ func (b *bench) table() string {
 	s.WriteString("| # | measure | setup | elasticjob-go: median [min–max] | reference | target | holds |\n")
 	s.WriteString("|---|---|---|---|---|---|---|\n")
 	rows := slices.Clone(b.rows)
-	slices.SortStableFunc(rows, func(x, y row) int { return strings.Compare(x.id, y.id) })
+	slices.SortStableFunc(rows, func(x, y row) int { return rowNumber(x.id) - rowNumber(y.id) })
 	for _, r := range rows {
 		fmt.Fprintf(&s, "| %s | %s | %s | %s | %s | %s | %s |\n", r.id, r.measure, r.setup, r.value, r.reference, r.target, r.verdict)
 	}
@@ -77,4 +79,13 @@ func writeReport(path string, m machine, command, table string) error {
 	}
 	text = text[:i] + gen.String() + strings.TrimPrefix(text[j+len(endMarker):], "\n")
 	return os.WriteFile(path, []byte(text), 0o644)
+}
+
+// rowNumber orders the rows by number (10 after 9).
+func rowNumber(id string) int {
+	n, err := strconv.Atoi(id)
+	if err != nil {
+		return math.MaxInt
+	}
+	return n
 }
