@@ -28,10 +28,10 @@ func (rc rollConfig) share() int { return max(1, rc.items/rc.processes) }
 
 // rollFigures are what one run measured.
 type rollFigures struct {
-	steadyRate float64   // ZooKeeper packets per second while nothing restarts
-	steadyCPU  []float64 // % of one core, per process
-	steadyRSS  []int64
-	restarts   []restartFigures
+	steady    rates     // ZooKeeper's traffic while nothing restarts
+	steadyCPU []float64 // % of one core, per process
+	steadyRSS []int64
+	restarts  []restartFigures
 }
 
 // restartFigures are one restart's. Its storm runs from the SIGTERM until the restarted process
@@ -43,14 +43,23 @@ type restartFigures struct {
 	exited          time.Duration // SIGTERM until the process had exited
 	registered      time.Duration // its successor's start until /readyz answered 200 (0: not within the storm)
 	storm           time.Duration
-	packets         int64 // received by the server during the storm
-	requestsPerJob  float64
+	traffic         traffic // received by the server during the storm
+	requestsPerJob  float64 // the storm's less the steady rate's, per job; reads and writes likewise
+	readsPerJob     float64
+	writesPerJob    float64
 	settled, quiet  bool
 	settle          time.Duration // SIGTERM until that fire
 	settleFires     int           // which fire after the SIGTERM it was (1: the first)
 	survivorCPU     []float64     // % of one core over the storm, per survivor
 	survivorPeakRSS []int64
 	lost, doubled   int // over the fires from this SIGTERM to the next one (the last: to the storm's end)
+}
+
+// rates is ZooKeeper's traffic per second.
+type rates struct{ packets, reads, writes float64 }
+
+func perSecond(t traffic, d time.Duration) rates {
+	return rates{float64(t.packets) / d.Seconds(), float64(t.reads) / d.Seconds(), float64(t.writes) / d.Seconds()}
 }
 
 // rollProc is one service process.
@@ -110,16 +119,16 @@ func (b *bench) rollOnce(cfg rollConfig) (f rollFigures, err error) {
 	if err := r.waitSettled(time.Now(), 10*cfg.period); err != nil {
 		return f, err
 	}
-	if f.steadyRate, f.steadyCPU, f.steadyRSS, err = r.steady(); err != nil {
+	if f.steady, f.steadyCPU, f.steadyRSS, err = r.steady(); err != nil {
 		return f, err
 	}
 	for k := range cfg.restarts {
-		rf, err := r.restart(k%cfg.processes, f.steadyRate)
+		rf, err := r.restart(k%cfg.processes, f.steady)
 		if err != nil {
 			return f, err
 		}
-		progress("  restart %d of %s: %d requests (%.1f per job) in %.0f s; settled %t at fire %d (%.1f s); quiet %t; exit %.1f s, registration %.1f s; survivors' CPU %v %%, peak RSS %v MB",
-			k+1, rf.name, rf.packets, rf.requestsPerJob, rf.storm.Seconds(), rf.settled, rf.settleFires, rf.settle.Seconds(), rf.quiet,
+		progress("  restart %d of %s: %d requests (%.1f per job: %.1f reads, %.1f writes) in %.0f s; settled %t at fire %d (%.1f s); quiet %t; exit %.1f s, registration %.1f s; survivors' CPU %v %%, peak RSS %v MB",
+			k+1, rf.name, rf.traffic.packets, rf.requestsPerJob, rf.readsPerJob, rf.writesPerJob, rf.storm.Seconds(), rf.settled, rf.settleFires, rf.settle.Seconds(), rf.quiet,
 			rf.exited.Seconds(), rf.registered.Seconds(), rounded(rf.survivorCPU), mbs(rf.survivorPeakRSS))
 		f.restarts = append(f.restarts, rf)
 	}
@@ -221,36 +230,36 @@ func (r *rollRun) waitSettled(from time.Time, timeout time.Duration) error {
 
 // steady measures the rate of requests and the processes' CPU and RSS over whole periods,
 // starting between fires.
-func (r *rollRun) steady() (rate float64, cpu []float64, rss []int64, err error) {
+func (r *rollRun) steady() (rate rates, cpu []float64, rss []int64, err error) {
 	sleepUntilPhase(r.cfg.period, r.cfg.period/2)
 	c0, err := r.cpus(r.procs)
 	if err != nil {
-		return 0, nil, nil, err
+		return rate, nil, nil, err
 	}
 	t0 := time.Now()
-	p0, err := r.b.srv.packets()
+	t0traffic, err := r.b.srv.traffic()
 	if err != nil {
-		return 0, nil, nil, err
+		return rate, nil, nil, err
 	}
 	time.Sleep(time.Duration(r.cfg.steadyPeriods) * r.cfg.period)
-	p1, err := r.b.srv.packets()
+	t1traffic, err := r.b.srv.traffic()
 	if err != nil {
-		return 0, nil, nil, err
+		return rate, nil, nil, err
 	}
 	el := time.Since(t0)
 	c1, err := r.cpus(r.procs)
 	if err != nil {
-		return 0, nil, nil, err
+		return rate, nil, nil, err
 	}
 	for k, p := range r.procs {
 		cpu = append(cpu, 100*float64(c1[k]-c0[k])/float64(el))
 		v, err := rssBytes(p.c.cmd.Process.Pid)
 		if err != nil {
-			return 0, nil, nil, err
+			return rate, nil, nil, err
 		}
 		rss = append(rss, v)
 	}
-	return float64(p1-p0) / el.Seconds(), cpu, rss, nil
+	return perSecond(t1traffic.minus(t0traffic), el), cpu, rss, nil
 }
 
 func (r *rollRun) cpus(ps []*rollProc) ([]time.Duration, error) {
@@ -269,7 +278,7 @@ const quietSlack = 1.25
 
 // restart SIGTERMs slot s's process between two fires, starts its successor at once, and
 // follows the storm period by period until it is over.
-func (r *rollRun) restart(s int, steadyRate float64) (restartFigures, error) {
+func (r *rollRun) restart(s int, steady rates) (restartFigures, error) {
 	cfg := r.cfg
 	var survivors []*rollProc
 	for k, p := range r.procs {
@@ -289,7 +298,7 @@ func (r *rollRun) restart(s int, steadyRate float64) (restartFigures, error) {
 	if err != nil {
 		return rf, err
 	}
-	p0, err := r.b.srv.packets()
+	t0, err := r.b.srv.traffic()
 	if err != nil {
 		return rf, err
 	}
@@ -304,13 +313,13 @@ func (r *rollRun) restart(s int, steadyRate float64) (restartFigures, error) {
 	}
 	joiner := r.procs[s]
 	rf.successor = joiner.name
-	prev, now := p0, p0
+	prev, now := t0, t0
 	for m := 1; ; m++ {
 		time.Sleep(time.Until(rf.sigterm.Add(time.Duration(m) * cfg.period)))
 		if err := r.poll(); err != nil {
 			return rf, err
 		}
-		if now, err = r.b.srv.packets(); err != nil {
+		if now, err = r.b.srv.traffic(); err != nil {
 			return rf, err
 		}
 		if !rf.settled {
@@ -321,7 +330,7 @@ func (r *rollRun) restart(s int, steadyRate float64) (restartFigures, error) {
 				}
 			}
 		}
-		rf.quiet = float64(now-prev) <= quietSlack*steadyRate*cfg.period.Seconds()+50
+		rf.quiet = float64(now.packets-prev.packets) <= quietSlack*steady.packets*cfg.period.Seconds()+50
 		prev = now
 		if (rf.settled && rf.quiet) || m >= cfg.maxStormPeriods {
 			break
@@ -340,8 +349,12 @@ func (r *rollRun) restart(s int, steadyRate float64) (restartFigures, error) {
 		}
 		rf.survivorPeakRSS = append(rf.survivorPeakRSS, peak)
 	}
-	rf.packets = now - p0
-	rf.requestsPerJob = max(0, float64(rf.packets)-steadyRate*rf.storm.Seconds()) / float64(cfg.jobs)
+	rf.traffic = now.minus(t0)
+	beyond := func(n int64, rate float64) float64 {
+		return max(0, float64(n)-rate*rf.storm.Seconds()) / float64(cfg.jobs)
+	}
+	rf.requestsPerJob = beyond(rf.traffic.packets, steady.packets)
+	rf.readsPerJob, rf.writesPerJob = beyond(rf.traffic.reads, steady.reads), beyond(rf.traffic.writes, steady.writes)
 	select {
 	case d := <-joiner.registered:
 		rf.registered = d
@@ -376,12 +389,12 @@ func (r *rollRun) stopAll() {
 func (b *bench) addRollRows(cfg rollConfig, f rollFigures) {
 	setup := fmt.Sprintf("%d fx services (autoconfig) × %d jobs × %d items, cron %s, monitorExecution on, failover %s; each SIGTERMed in turn between fires and started again at once, %d restart(s), 1 run",
 		cfg.processes, cfg.jobs, cfg.items, cfg.cron(), onOff(cfg.failover), cfg.restarts)
-	var reqs, settle, fires, cpu, rss []float64
+	var reqs, reads, writes, settle, fires, cpu, rss []float64
 	var lostDoubled []string
 	allSettled, storms := true, []float64{}
 	lost, doubled := 0, 0
 	for _, rf := range f.restarts {
-		reqs = append(reqs, rf.requestsPerJob)
+		reqs, reads, writes = append(reqs, rf.requestsPerJob), append(reads, rf.readsPerJob), append(writes, rf.writesPerJob)
 		storms = append(storms, rf.storm.Seconds())
 		if rf.settled {
 			settle, fires = append(settle, rf.settle.Seconds()), append(fires, float64(rf.settleFires))
@@ -399,7 +412,8 @@ func (b *bench) addRollRows(cfg rollConfig, f rollFigures) {
 	}
 	rq := summarize(reqs)
 	b.add(row{id: "10", measure: "ZooKeeper requests per job per restart", setup: setup,
-		value:     fmt.Sprintf("%s (storms of %s s; steady %.0f requests/s)", rq.format("%.1f"), summarize(storms).format("%.0f"), f.steadyRate),
+		value: fmt.Sprintf("%s (reads %s, writes %s; storms of %s s; steady %.0f requests/s)", rq.format("%.1f"), summarize(reads).format("%.1f"),
+			summarize(writes).format("%.1f"), summarize(storms).format("%.0f"), f.steady.packets),
 		reference: "by hand (3 × 2,000 jobs, failover off): ≈ 200", target: "≤ 12", verdict: verdict(rq.n > 0 && rq.max <= 12)})
 	notSettled := ""
 	if !allSettled {
