@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -228,38 +229,48 @@ func (r *rollRun) waitSettled(from time.Time, timeout time.Duration) error {
 	}
 }
 
-// steady measures the rate of requests and the processes' CPU and RSS over whole periods,
-// starting between fires.
+// steady measures the rate of requests and the processes' CPU and RSS over windows of whole
+// periods, starting between fires; the first fires after the start leave a tail of cache
+// traffic, so windows are measured until one receives what the one before did (within 10 %).
 func (r *rollRun) steady() (rate rates, cpu []float64, rss []int64, err error) {
 	sleepUntilPhase(r.cfg.period, r.cfg.period/2)
-	c0, err := r.cpus(r.procs)
-	if err != nil {
-		return rate, nil, nil, err
-	}
-	t0 := time.Now()
-	t0traffic, err := r.b.srv.traffic()
-	if err != nil {
-		return rate, nil, nil, err
-	}
-	time.Sleep(time.Duration(r.cfg.steadyPeriods) * r.cfg.period)
-	t1traffic, err := r.b.srv.traffic()
-	if err != nil {
-		return rate, nil, nil, err
-	}
-	el := time.Since(t0)
-	c1, err := r.cpus(r.procs)
-	if err != nil {
-		return rate, nil, nil, err
-	}
-	for k, p := range r.procs {
-		cpu = append(cpu, 100*float64(c1[k]-c0[k])/float64(el))
-		v, err := rssBytes(p.c.cmd.Process.Pid)
+	var last traffic
+	for w := 0; ; w++ {
+		c0, err := r.cpus(r.procs)
 		if err != nil {
 			return rate, nil, nil, err
 		}
-		rss = append(rss, v)
+		t0 := time.Now()
+		t0traffic, err := r.b.srv.traffic()
+		if err != nil {
+			return rate, nil, nil, err
+		}
+		time.Sleep(time.Until(t0.Add(time.Duration(r.cfg.steadyPeriods) * r.cfg.period)))
+		t1traffic, err := r.b.srv.traffic()
+		if err != nil {
+			return rate, nil, nil, err
+		}
+		el := time.Since(t0)
+		c1, err := r.cpus(r.procs)
+		if err != nil {
+			return rate, nil, nil, err
+		}
+		t := t1traffic.minus(t0traffic)
+		same := w > 0 && math.Abs(float64(t.packets-last.packets)) <= 0.1*float64(last.packets)+50
+		last = t
+		if !same && w < 10 { // ten windows at most: a rate that never settles is taken as it is
+			continue
+		}
+		for k, p := range r.procs {
+			cpu = append(cpu, 100*float64(c1[k]-c0[k])/float64(el))
+			v, err := rssBytes(p.c.cmd.Process.Pid)
+			if err != nil {
+				return rate, nil, nil, err
+			}
+			rss = append(rss, v)
+		}
+		return perSecond(t, el), cpu, rss, nil
 	}
-	return perSecond(t1traffic.minus(t0traffic), el), cpu, rss, nil
 }
 
 func (r *rollRun) cpus(ps []*rollProc) ([]time.Duration, error) {
