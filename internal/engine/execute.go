@@ -252,7 +252,10 @@ func (j *Job) compensateMisfires(cfg *jobapi.JobConfiguration, items []int, serv
 			if !ok || len(run) == 0 {
 				continue
 			}
-			ran, err := j.execute(cfg, scs, nil, false, SourceMisfire)
+			// A catch-up: the fire may be older than this run's own (flagged while an earlier run
+			// or a failover claim went on), and its record must not move back from the newer fire
+			// started since, which a later handOver would take for a gap and run a second time.
+			ran, err := j.execute(cfg, scs, nil, true, SourceMisfire)
 			if err != nil {
 				return err
 			}
