@@ -261,8 +261,8 @@ func (r *rollRun) steady() (rate rates, cpu []float64, rss []int64, err error) {
 		if !same && w < 10 { // ten windows at most: a rate that never settles is taken as it is
 			continue
 		}
-		for k, p := range r.procs {
-			cpu = append(cpu, 100*float64(c1[k]-c0[k])/float64(el))
+		cpu = percentsOfCore(c0, c1, el)
+		for _, p := range r.procs {
 			v, err := rssBytes(p.c.cmd.Process.Pid)
 			if err != nil {
 				return rate, nil, nil, err
@@ -282,6 +282,16 @@ func (r *rollRun) cpus(ps []*rollProc) ([]time.Duration, error) {
 		}
 	}
 	return out, nil
+}
+
+// percentsOfCore is each process's CPU over d, as % of one core, from its CPU times at the
+// start (c0) and the end (c1).
+func percentsOfCore(c0, c1 []time.Duration, d time.Duration) []float64 {
+	out := make([]float64, len(c0))
+	for k := range c0 {
+		out[k] = 100 * float64(c1[k]-c0[k]) / float64(d)
+	}
+	return out
 }
 
 // quietSlack is what a period's traffic may exceed the steady rate's by and be back at it.
@@ -352,8 +362,8 @@ func (r *rollRun) restart(s int, steady rates) (restartFigures, error) {
 	if err != nil {
 		return rf, err
 	}
-	for k, p := range survivors {
-		rf.survivorCPU = append(rf.survivorCPU, 100*float64(c1[k]-c0[k])/float64(rf.storm))
+	rf.survivorCPU = percentsOfCore(c0, c1, rf.storm)
+	for _, p := range survivors {
 		peak, err := peakRSS(p.c.cmd.Process.Pid)
 		if err != nil {
 			return rf, err
