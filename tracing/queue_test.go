@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -121,10 +124,52 @@ func TestQueueKeepsOrderAcrossItsEnd(t *testing.T) {
 	if q.pop(&e) {
 		t.Fatalf("pop from an empty queue gave %+v", e)
 	}
-	for i, slot := range q.ring {
-		if slot.Job != "" {
-			t.Fatalf("slot %d still holds %+v", i, slot)
+	for i := range q.slots {
+		if q.slots[i].ev.Job != "" {
+			t.Fatalf("slot %d still holds %+v", i, q.slots[i].ev)
 		}
+	}
+}
+
+// Pushers on every core and one popper: every event comes out once, and each pusher's events in
+// the order it pushed them (the writer pairs an item's end with its start). A full queue refuses
+// a push, which the pusher here retries.
+func TestQueueManyPushersOnePopper(t *testing.T) {
+	const pushers, each = 8, 20_000
+	q := newQueue(64)
+	var wg sync.WaitGroup
+	for p := range pushers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range each {
+				e := Event{Job: fmt.Sprint(p), Items: []int{i}}
+				for !q.push(&e) {
+					runtime.Gosched()
+				}
+			}
+		}()
+	}
+	next := make([]int, pushers)
+	var e Event
+	for got := 0; got < pushers*each; {
+		if !q.pop(&e) {
+			select {
+			case <-q.ready:
+			case <-time.After(time.Millisecond): // the pushers retrying a full queue do not signal
+			}
+			continue
+		}
+		p, _ := strconv.Atoi(e.Job)
+		if e.Items[0] != next[p] {
+			t.Fatalf("pusher %d: event %d came after %d", p, e.Items[0], next[p]-1)
+		}
+		next[p]++
+		got++
+	}
+	wg.Wait()
+	if !q.empty() || q.len() != 0 {
+		t.Fatalf("queue not empty after all events: len %d", q.len())
 	}
 }
 

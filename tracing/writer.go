@@ -95,7 +95,10 @@ func (w *writer) run() {
 				return
 			}
 		}
-		batch = w.linger(w.fill(batch[:0]))
+		if w.queue.len() < batchSize {
+			w.linger() // a writer that is behind does not wait
+		}
+		batch = w.fill(batch[:0])
 		if !w.write(batch) {
 			w.dropRest()
 			return
@@ -112,26 +115,23 @@ func (w *writer) fill(batch []record) []record {
 	return batch
 }
 
-// batchLinger is how long the writer waits for a batch to fill after its first event: jobs
-// firing together post their events in a burst, and the database work (here and in a database
-// on the same machine) waits until the burst is over instead of competing with it.
+// batchLinger is how long the writer waits, once events come, before it takes them: jobs
+// firing together post their events in a burst, and the writer's work (building the rows, and
+// the database's, here or on the same machine) waits until the burst is over instead of
+// competing with it.
 const batchLinger = 200 * time.Millisecond
 
-// linger waits batchLinger, then adds what came meanwhile, up to a batch. It sleeps rather than
-// take each event as it comes: a burst of fires posts hundreds of events within milliseconds,
-// and waking the writer for each of them took the fires' CPU (2 cores: their p99 grew by
-// milliseconds). The queue holds what comes while it sleeps.
-func (w *writer) linger(batch []record) []record {
-	if len(batch) >= batchSize {
-		return batch
-	}
+// linger sleeps batchLinger (or until close) before the writer takes anything. It does not take
+// the first events as they come: a burst of fires posts hundreds of events within milliseconds,
+// and building their rows while the burst still starts items took the fires' CPU (2 cores:
+// their p99 grew by milliseconds). The queue holds what comes while it sleeps.
+func (w *writer) linger() {
 	timer := time.NewTimer(batchLinger)
 	defer timer.Stop()
 	select {
 	case <-timer.C:
 	case <-w.closing:
 	}
-	return w.fill(batch)
 }
 
 // flush writes what is queued at close, until the queue is empty or abandon.
