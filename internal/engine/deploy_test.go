@@ -41,6 +41,16 @@ type ledgerKey struct {
 // job's first complete fire and the last fire before the end must have run exactly once,
 // whatever each instance's cache had seen at the fire.
 func TestARollingDeployRunsEveryItemOfEveryFireExactlyOnce(t *testing.T) {
+	rollingDeploy(t, false)
+}
+
+// The same deploy with failover on: the leaver's items fail over as well as being resharded,
+// and the survivors must neither lose nor repeat a fire for it.
+func TestARollingDeployWithFailoverRunsEveryItemOfEveryFireExactlyOnce(t *testing.T) {
+	rollingDeploy(t, true)
+}
+
+func rollingDeploy(t *testing.T, failover bool) {
 	cl := newCluster(t, 4*time.Second)
 	n := deployJobs(t)
 	rec := &recorder{}
@@ -48,6 +58,7 @@ func TestARollingDeployRunsEveryItemOfEveryFireExactlyOnce(t *testing.T) {
 	for k := range configs {
 		cfg := jobapi.NewJobConfiguration(fmt.Sprintf("deployJob%03d", k), 3)
 		cfg.Cron = "* * * * * ?"
+		cfg.Failover = failover
 		configs[k] = cfg
 	}
 	pids := 100

@@ -169,7 +169,7 @@ func (j *Job) runOnce(fireTime time.Time, catchUp bool, parameter *string) error
 		j.noteSkipped(disabled, fireTime)
 	}
 	slices.Sort(items)
-	served, gaps := j.handOver(cfg, items, fireTime)
+	served, gaps, since := j.handOver(cfg, items, fireTime)
 	own := slices.DeleteFunc(slices.Clone(items), func(i int) bool { return served[i] })
 	run := cfg
 	if parameter != nil {
@@ -191,7 +191,7 @@ func (j *Job) runOnce(fireTime time.Time, catchUp bool, parameter *string) error
 		return nil // stopping while the listeners ran: no item starts
 	}
 	if len(gaps) > 0 {
-		if err := j.makeUpGaps(cfg, gaps); err != nil {
+		if err := j.makeUpGaps(cfg, gaps, since); err != nil {
 			return err
 		}
 	}
@@ -240,7 +240,7 @@ func (j *Job) compensateMisfires(cfg *jobapi.JobConfiguration, items []int, serv
 		if j.recording(cfg) {
 			// Every fire since each item's record, not only the coalesced ones (firerecord.go).
 			latest := slices.MaxFunc(fires, time.Time.Compare)
-			if err := j.makeUpMissed(cfg, sameFire(items, latest), SourceMisfire); err != nil {
+			if err := j.makeUpMissed(cfg, sameFire(items, latest), nil, SourceMisfire); err != nil {
 				return err
 			}
 			cfg = j.config()

@@ -197,28 +197,36 @@ func (j *Job) noteSkipped(items []int, fireTime time.Time) {
 	}
 }
 
-// makeUpMissed runs, for each item of gaps, every scheduled fire after its record up to its gap,
+// makeUpMissed runs, for each item of gaps, every scheduled fire after its start up to its gap,
 // oldest first, one run per fire; not a fire before the job's oldest instance registered (see
-// upSince), nor one this instance skipped for a disabled item.
-func (j *Job) makeUpMissed(cfg *jobapi.JobConfiguration, gaps map[int]time.Time, src Source) error {
+// upSince), nor one this instance skipped for a disabled item. An item's start is after[i] when
+// given (the make-up's accountable time, makeup.go, which already leaves out what no record
+// proves missed), else its record as this instance knows it.
+func (j *Job) makeUpMissed(cfg *jobapi.JobConfiguration, gaps, after map[int]time.Time, src Source) error {
 	j.mu.Lock()
 	sched, from, skipped := j.sched, j.schedFrom, maps.Clone(j.skipped)
 	j.mu.Unlock()
 	if sched == nil {
 		return nil
 	}
-	floor := j.upSince()
+	var floor time.Time
+	if after == nil {
+		floor = j.upSince()
+	}
 	if from.After(floor) {
 		floor = from // a fire of the cron in force, after it came into force
 	}
 	floor = floor.Add(-time.Millisecond)
 	byFire := map[time.Time][]int{}
 	for i, gap := range gaps {
-		r, err := j.knownOrRead(i)
-		if err != nil {
-			continue
+		from, ok := after[i]
+		if !ok {
+			r, err := j.knownOrRead(i)
+			if err != nil {
+				continue
+			}
+			from = r.fire
 		}
-		from := r.fire
 		if from.Before(floor) {
 			from = floor
 		}

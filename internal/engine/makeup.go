@@ -2,7 +2,6 @@ package engine
 
 import (
 	"errors"
-	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,8 +14,9 @@ import (
 )
 
 // Make-up of fires nobody served. ElasticJob drops them; with failover and misfire on, we run
-// them once, coalesced like a misfire (one run, with the latest missed fire time), but only
-// where the record proves a miss:
+// them once, but only where the record proves a miss: a crash's and a suspension's coalesced
+// like a misfire (one run, with the latest missed fire time), a hand-over's one run per fire
+// (nobody crashed; a deploy runs every fire once):
 //
 //   - The data of sharding/{i} is the item's record (see record): the last fire started on it,
 //     and the owner accountable for the fires after it. Each run writes it in the transaction
@@ -468,7 +468,7 @@ func (j *Job) passOver(cfg *jobapi.JobConfiguration, items []int, fire time.Time
 // resharding) are served, and those whose record, once taken over, leaves a fire of the cron in
 // force unserved before fireTime have a gap, the latest such fire, to make up first. The
 // registry is read only for such items.
-func (j *Job) handOver(cfg *jobapi.JobConfiguration, items []int, fireTime time.Time) (served map[int]bool, gaps map[int]time.Time) {
+func (j *Job) handOver(cfg *jobapi.JobConfiguration, items []int, fireTime time.Time) (served map[int]bool, gaps, since map[int]time.Time) {
 	session := j.session()
 	j.mu.Lock()
 	prev := j.lastItems
@@ -482,10 +482,11 @@ func (j *Job) handOver(cfg *jobapi.JobConfiguration, items []int, fireTime time.
 	sched, from := j.sched, j.schedFrom
 	j.mu.Unlock()
 	if !makesUp(cfg) && j.recording(cfg) && !fireTime.IsZero() && sched != nil {
-		return j.takeOverRecords(items, prev, fireTime, sched, from)
+		served, gaps = j.takeOverRecords(items, prev, fireTime, sched, from)
+		return served, gaps, nil
 	}
 	if !makesUp(cfg) || fireTime.IsZero() || sched == nil {
-		return nil, nil
+		return nil, nil, nil
 	}
 	for _, i := range items {
 		if slices.Contains(prev, i) {
@@ -507,29 +508,24 @@ func (j *Job) handOver(cfg *jobapi.JobConfiguration, items []int, fireTime time.
 		}
 		if m := prevFire(sched, fireTime.Add(-time.Millisecond)); m.After(rec.accountable()) && m.After(from) {
 			if gaps == nil {
-				gaps = map[int]time.Time{}
+				gaps, since = map[int]time.Time{}, map[int]time.Time{}
 			}
-			gaps[i] = m
+			gaps[i], since[i] = m, rec.accountable()
 		}
 	}
-	return served, gaps
+	return served, gaps, since
 }
 
-// makeUpGaps runs the missed fires handOver found, one run for all the items, each with its own
-// fire time.
-func (j *Job) makeUpGaps(cfg *jobapi.JobConfiguration, gaps map[int]time.Time) error {
+// makeUpGaps runs the fires handOver found missed, one run per fire, oldest first: for each item
+// of gaps, every fire of the cron after what the taken-over record accounts for (since; the
+// record as this instance knows it when the job records fires, firerecord.go) up to the gap. A
+// hand-over is not a crash: nobody failed to run these fires, they fell between two owners, and
+// a deploy runs each of them once, with failover on as with it off.
+func (j *Job) makeUpGaps(cfg *jobapi.JobConfiguration, gaps, since map[int]time.Time) error {
 	if recordsFires(cfg) {
-		return j.makeUpMissed(cfg, gaps, SourceMakeUp)
+		return j.makeUpMissed(cfg, gaps, nil, SourceMakeUp)
 	}
-	items := slices.Sorted(maps.Keys(gaps))
-	scs, ok := j.contexts(cfg, items, gaps)
-	if !ok {
-		return nil
-	}
-	j.log.Info("make-up: fires missed while items changed hands", "items", items)
-	j.observeStaged(scs, items, scs[0].FireTime, SourceMakeUp)
-	_, err := j.execute(cfg, scs, nil, true, SourceMakeUp)
-	return err
+	return j.makeUpMissed(cfg, gaps, since, SourceMakeUp)
 }
 
 // dropClaim gives up a failover claim without running it.
