@@ -466,8 +466,9 @@ func (j *Job) passOver(cfg *jobapi.JobConfiguration, items []int, fire time.Time
 // that changed hands; all of them at the first run, and after a resharding): those on which
 // fireTime has already been started (another instance ran it under the assignment before a
 // resharding) are served, and those whose record, once taken over, leaves a fire of the cron in
-// force unserved before fireTime have a gap, the latest such fire, to make up first. The
-// registry is read only for such items.
+// force unserved before fireTime have a gap, the latest such fire, to make up first, with every
+// missed fire after since (what the taken-over record accounts for). The registry is read only
+// for such items.
 func (j *Job) handOver(cfg *jobapi.JobConfiguration, items []int, fireTime time.Time) (served map[int]bool, gaps, since map[int]time.Time) {
 	session := j.session()
 	j.mu.Lock()
