@@ -191,7 +191,9 @@ func (j *Job) runOnce(fireTime time.Time, catchUp bool, parameter *string) error
 		return nil // stopping while the listeners ran: no item starts
 	}
 	if len(gaps) > 0 {
-		if err := j.makeUpGaps(cfg, gaps, since); err != nil {
+		// A hand-over is not a crash: nobody failed to run these fires, they fell between two
+		// owners, and a deploy runs each of them once, with failover on as with it off.
+		if err := j.makeUpMissed(cfg, gaps, since, SourceMakeUp); err != nil {
 			return err
 		}
 	}

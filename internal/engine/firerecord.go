@@ -198,10 +198,11 @@ func (j *Job) noteSkipped(items []int, fireTime time.Time) {
 }
 
 // makeUpMissed runs, for each item of gaps, every scheduled fire after its start up to its gap,
-// oldest first, one run per fire; not a fire before the job's oldest instance registered (see
-// upSince), nor one this instance skipped for a disabled item. An item's start is after[i] when
-// given (the make-up's accountable time, makeup.go, which already leaves out what no record
-// proves missed), else its record as this instance knows it.
+// oldest first, one run per fire; not a fire of a cron before it came into force, nor one this
+// instance skipped for a disabled item. An item's start is, with make-up on (makeup.go), after[i]:
+// what its taken-over record accounts for, which already leaves out what no record proves
+// missed; for a job that records fires (after nil), its record as this instance knows it, and
+// not a fire before the job's oldest instance registered (see upSince).
 func (j *Job) makeUpMissed(cfg *jobapi.JobConfiguration, gaps, after map[int]time.Time, src Source) error {
 	j.mu.Lock()
 	sched, from, skipped := j.sched, j.schedFrom, maps.Clone(j.skipped)
@@ -219,21 +220,21 @@ func (j *Job) makeUpMissed(cfg *jobapi.JobConfiguration, gaps, after map[int]tim
 	floor = floor.Add(-time.Millisecond)
 	byFire := map[time.Time][]int{}
 	for i, gap := range gaps {
-		from, ok := after[i]
+		start, ok := after[i]
 		if !ok {
 			r, err := j.knownOrRead(i)
 			if err != nil {
 				continue
 			}
-			from = r.fire
+			start = r.fire
 		}
-		if from.Before(floor) {
-			from = floor
+		if start.Before(floor) {
+			start = floor
 		}
-		if s := skipped[i]; from.Before(s) {
-			from = s
+		if s := skipped[i]; start.Before(s) {
+			start = s
 		}
-		for f := sched.Next(from); !f.IsZero() && !f.After(gap); f = sched.Next(f) {
+		for f := sched.Next(start); !f.IsZero() && !f.After(gap); f = sched.Next(f) {
 			byFire[f] = append(byFire[f], i)
 		}
 	}

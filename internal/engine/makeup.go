@@ -517,18 +517,6 @@ func (j *Job) handOver(cfg *jobapi.JobConfiguration, items []int, fireTime time.
 	return served, gaps, since
 }
 
-// makeUpGaps runs the fires handOver found missed, one run per fire, oldest first: for each item
-// of gaps, every fire of the cron after what the taken-over record accounts for (since; the
-// record as this instance knows it when the job records fires, firerecord.go) up to the gap. A
-// hand-over is not a crash: nobody failed to run these fires, they fell between two owners, and
-// a deploy runs each of them once, with failover on as with it off.
-func (j *Job) makeUpGaps(cfg *jobapi.JobConfiguration, gaps, since map[int]time.Time) error {
-	if recordsFires(cfg) {
-		return j.makeUpMissed(cfg, gaps, nil, SourceMakeUp)
-	}
-	return j.makeUpMissed(cfg, gaps, since, SourceMakeUp)
-}
-
 // dropClaim gives up a failover claim without running it.
 func (j *Job) dropClaim(c claim) {
 	j.removeIfOurs(nodepath.ItemFailover(j.name, c.item))
